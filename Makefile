@@ -1,0 +1,38 @@
+# Two commands do everything on a fresh machine (see README):
+#   make run    set up, then compare the bundled example pair
+#   make test   set up, then run the test suite
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+# torch must come from the local CPU wheel first (see README "Install").
+TORCH ?= torch==2.13.0
+
+.PHONY: run test setup venv bench lint clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q "$(TORCH)"
+	$(PIP) install -q -e ".[embed,build,ner,corpus,bench,dev]"
+	$(VENV)/bin/unspun setup
+	@touch $(STAMP)
+
+venv: $(STAMP)
+setup: $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/unspun compare examples/harbor_original.txt examples/harbor_rewrite.txt --html harbor-report.html
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+bench: $(STAMP)
+	$(PY) bench/segment_eval.py
+	$(PY) bench/align_eval.py
+	$(PY) bench/same_story_eval.py
+	$(PY) bench/speed.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache harbor-report.html

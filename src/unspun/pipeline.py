@@ -1,0 +1,225 @@
+"""The stage order, in one place: read -> extract -> segment -> represent -> align -> drift -> scores.
+
+Both the CLI and the library (and, later, the corpus engines) call these functions;
+none of them re-implements a stage.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Union
+
+from unspun import align as align_stage
+from unspun import segment as segment_stage
+from unspun.align import AlignOptions
+from unspun.align.scores import lead_text, pair_features, scores
+from unspun.errors import InputError, MissingExtra, ModelNotBuilt, OptionsError
+from unspun.extract import ExtractOptions, extract
+from unspun.read import read_path, read_text
+from unspun.records import Comparison, Document, RawDocument
+from unspun.represent import featurize
+from unspun.represent.text import words
+from unspun.segment import SegmentOptions, segment
+
+Source = Union[str, os.PathLike, RawDocument, Document]
+
+
+@dataclass(frozen=True)
+class CompareOptions:
+    """Everything :func:`compare` can be told; each stage validates its own part.
+
+    ``embeddings``: "auto" uses the MiniLM encoder when it is built and falls back to
+    lexical alignment with a warning; "require" fails when it is missing; "off" never
+    loads it. ``findings``: run the drift stage.
+    """
+
+    extract: ExtractOptions = field(default_factory=ExtractOptions)
+    segment: SegmentOptions = field(default_factory=SegmentOptions)
+    align: AlignOptions = field(default_factory=AlignOptions)
+    embeddings: str = "auto"
+    findings: bool = True
+    max_bytes: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.embeddings not in ("auto", "require", "off"):
+            raise OptionsError(f"CompareOptions.embeddings must be 'auto', 'require' or 'off', got {self.embeddings!r}")
+        if self.max_bytes is not None and self.max_bytes <= 0:
+            raise OptionsError("CompareOptions.max_bytes must be positive")
+
+
+def load(source: Source, *, doc_id: str | None = None, options: CompareOptions | None = None) -> Document:
+    """Read, extract and segment one source: a path, text, a :class:`RawDocument` or a :class:`Document`.
+
+    A ``str`` is article text (HTML is recognised); pass a :class:`pathlib.Path` for a file.
+    """
+    opts = options or CompareOptions()
+    if isinstance(source, Document):
+        return source
+    if isinstance(source, RawDocument):
+        raw = source
+    elif isinstance(source, os.PathLike):
+        raw = read_path(source, max_bytes=opts.max_bytes, doc_id=doc_id)
+    elif isinstance(source, (str, bytes)):
+        raw = read_text(source, doc_id=doc_id or "text", max_bytes=opts.max_bytes)
+    else:
+        raise OptionsError(f"cannot compare a {type(source).__name__}: pass text, a Path, or a Document")
+    return document_from_raw(raw, opts)
+
+
+def document_from_raw(raw: RawDocument, options: CompareOptions | None = None) -> Document:
+    """Stages 2-3 (extract, segment) for one raw document."""
+    opts = options or CompareOptions()
+    ex = extract(raw, opts.extract)
+    sentences = segment(ex.text, opts.segment)
+    return Document(id=raw.id, text=ex.text, title=ex.title, sentences=sentences, removed=ex.removed, meta=ex.meta)
+
+
+class Comparer:
+    """Compares pairs with one loaded encoder (batch mode, web app, corpus verification)."""
+
+    def __init__(self, options: CompareOptions | None = None) -> None:
+        self.options = options or CompareOptions()
+        self.encoder = None
+        self.warnings: tuple[str, ...] = ()
+        if self.options.embeddings != "off":
+            from unspun.represent.embed import default_encoder
+
+            try:
+                self.encoder = default_encoder()
+            except (ModelNotBuilt, MissingExtra) as exc:
+                if self.options.embeddings == "require":
+                    raise
+                self.warnings = (f"{exc}; aligning on words only (paraphrases will be missed)",)
+        self._drift = None
+
+    def compare(self, a: Source, b: Source) -> Comparison:
+        t0 = time.perf_counter()
+        doc_a = load(a, doc_id=_default_id(a, "a"), options=self.options)
+        doc_b = load(b, doc_id=_default_id(b, "b"), options=self.options)
+        return self.compare_documents(doc_a, doc_b, started=t0)
+
+    def compare_documents(self, doc_a: Document, doc_b: Document, *, started: float | None = None) -> Comparison:
+        t0 = started if started is not None else time.perf_counter()
+        timings: dict[str, float] = {}
+        t = time.perf_counter()
+        timings["read_extract_segment"] = t - t0
+        emb_a = emb_b = None
+        lead_cos = None
+        if self.encoder is not None:
+            na, nb = len(doc_a.sentences), len(doc_b.sentences)
+            texts = [s.text for s in doc_a.sentences] + [s.text for s in doc_b.sentences]
+            texts += [lead_text(doc_a.title, doc_a.text), lead_text(doc_b.title, doc_b.text)]
+            vecs = self.encoder.encode(texts)
+            emb_a, emb_b = vecs[:na], vecs[na : na + nb]
+            lead_cos = float(vecs[-2] @ vecs[-1])
+        fa, fb = featurize(doc_a, emb_a), featurize(doc_b, emb_b)
+        timings["represent"] = time.perf_counter() - t
+        t = time.perf_counter()
+        alignment = align_stage.align(fa, fb, self.options.align)
+        words_a = [len(words(s.text)) for s in doc_a.sentences]
+        words_b = [len(words(s.text)) for s in doc_b.sentences]
+        feats = pair_features(fa, fb, alignment.links, alignment.lexical, words_a, words_b, lead_cos)
+        pair_scores = scores(feats, semantic=self.encoder is not None)
+        timings["align"] = time.perf_counter() - t
+        findings: tuple = ()
+        algorithms = {
+            "segment": segment_stage.ALGORITHM,
+            "align": align_stage.ALGORITHM,
+            "embeddings": self.encoder.name if self.encoder is not None else "none (lexical only)",
+        }
+        warnings = list(self.warnings)
+        if self.options.findings:
+            t = time.perf_counter()
+            findings, drift_name, drift_warnings = self._run_drift(doc_a, doc_b, alignment)
+            algorithms["drift"] = drift_name
+            warnings.extend(drift_warnings)
+            timings["drift"] = time.perf_counter() - t
+        timings["total"] = time.perf_counter() - t0
+        return Comparison(
+            a=doc_a,
+            b=doc_b,
+            links=alignment.links,
+            unmatched_a=alignment.unmatched_a,
+            unmatched_b=alignment.unmatched_b,
+            scores=pair_scores,
+            findings=tuple(findings),
+            algorithms=algorithms,
+            warnings=tuple(warnings),
+            timings={k: round(v * 1000, 2) for k, v in timings.items()},
+        )
+
+    def _run_drift(self, doc_a, doc_b, alignment):  # noqa: ANN001, ANN202
+        try:
+            from unspun import drift
+        except ImportError:  # pragma: no cover - the drift stage ships with the package
+            return (), "none", ()
+        return drift.run(doc_a, doc_b, alignment)
+
+
+def _default_id(source: Source, fallback: str) -> str | None:
+    if isinstance(source, RawDocumentRef):
+        return source.doc_id
+    if isinstance(source, os.PathLike):
+        return os.fspath(source)
+    if isinstance(source, (str, bytes)):
+        return fallback
+    return None
+
+
+def batch_item_sources(item: dict, where: str, base: Path) -> tuple[Source, Source]:
+    """The two sources of a batch line: ``a``/``b`` text, ``a_html``/``b_html``, or ``a_path``/``b_path``."""
+    out = []
+    for side in ("a", "b"):
+        given = [k for k in (side, f"{side}_html", f"{side}_path") if item.get(k) is not None]
+        if len(given) != 1:
+            raise InputError(where, f"needs exactly one of '{side}', '{side}_html', '{side}_path'")
+        key = given[0]
+        value = item[key]
+        if not isinstance(value, str):
+            raise InputError(where, f"'{key}' must be a string")
+        doc_id = str(item.get(f"{side}_id") or (value if key.endswith("_path") else f"{item.get('id', where)}:{side}"))
+        if key.endswith("_path"):
+            path = Path(value)
+            out.append(RawDocumentRef(path if path.is_absolute() else base / path, doc_id))
+        else:
+            out.append(read_text(value, doc_id=doc_id, format="html" if key.endswith("_html") else None))
+    return out[0], out[1]
+
+
+class RawDocumentRef(os.PathLike):
+    """A path with the id it should carry (the path as given in the batch file)."""
+
+    def __init__(self, path: Path, doc_id: str) -> None:
+        self.path, self.doc_id = path, doc_id
+
+    def __fspath__(self) -> str:
+        return str(self.path)
+
+
+_COMPARERS: dict[CompareOptions, Comparer] = {}
+
+
+def compare(a: Source, b: Source, options: CompareOptions | None = None) -> Comparison:
+    """Align two versions of a story and say what changed.
+
+    ``a`` and ``b`` are article text (``str``, HTML recognised), file paths
+    (:class:`pathlib.Path`), or already loaded :class:`Document` objects.
+    """
+    opts = options or CompareOptions()
+    comparer = _COMPARERS.get(opts)
+    if comparer is None:
+        comparer = _COMPARERS[opts] = Comparer(opts)
+    return comparer.compare(a, b)
+
+
+def compare_files(a: str | os.PathLike, b: str | os.PathLike, options: CompareOptions | None = None) -> Comparison:
+    """:func:`compare` for two file paths (``-`` reads stdin)."""
+    return compare(Path(a) if str(a) != "-" else _Stdin(), Path(b) if str(b) != "-" else _Stdin(), options)
+
+
+class _Stdin(os.PathLike):
+    def __fspath__(self) -> str:
+        return "-"

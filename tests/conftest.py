@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="session")
+def harbor() -> tuple[Path, Path]:
+    return EXAMPLES / "harbor_original.txt", EXAMPLES / "harbor_rewrite.txt"
+
+
+@pytest.fixture(scope="session")
+def comparer():
+    """A comparer with the real ONNX encoder (built by `make test` via `unspun setup`)."""
+    from unspun.pipeline import CompareOptions, Comparer
+
+    return Comparer(CompareOptions(embeddings="require"))
+
+
+@pytest.fixture(scope="session")
+def lexical_comparer():
+    from unspun.pipeline import CompareOptions, Comparer
+
+    return Comparer(CompareOptions(embeddings="off"))
+
+
+def run_cli(*args: str, input: str | bytes | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run the real `unspun` console script in a subprocess."""
+    exe = Path(sys.executable).parent / "unspun"
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [str(exe), *args],
+        input=input.encode() if isinstance(input, str) else input,
+        capture_output=True,
+        env=full_env,
+        timeout=300,
+        cwd=str(ROOT),
+    )
+
+
+def load_json_stdout(proc: subprocess.CompletedProcess) -> dict:
+    assert proc.returncode == 0, proc.stderr.decode()
+    return json.loads(proc.stdout)
