@@ -16,6 +16,7 @@ from unspun import align as align_stage
 from unspun import segment as segment_stage
 from unspun.align import AlignOptions
 from unspun.align.scores import lead_text, pair_features, scores
+from unspun.drift import DriftOptions
 from unspun.errors import InputError, MissingExtra, ModelNotBuilt, OptionsError
 from unspun.extract import ExtractOptions, extract
 from unspun.read import read_path, read_text
@@ -39,6 +40,7 @@ class CompareOptions:
     extract: ExtractOptions = field(default_factory=ExtractOptions)
     segment: SegmentOptions = field(default_factory=SegmentOptions)
     align: AlignOptions = field(default_factory=AlignOptions)
+    drift: DriftOptions = field(default_factory=DriftOptions)
     embeddings: str = "auto"
     findings: bool = True
     max_bytes: int | None = None
@@ -152,11 +154,9 @@ class Comparer:
         )
 
     def _run_drift(self, doc_a, doc_b, alignment):  # noqa: ANN001, ANN202
-        try:
-            from unspun import drift
-        except ImportError:  # pragma: no cover - the drift stage ships with the package
-            return (), "none", ()
-        return drift.run(doc_a, doc_b, alignment)
+        from unspun import drift
+
+        return drift.run(doc_a, doc_b, alignment, self.options.drift)
 
 
 def _default_id(source: Source, fallback: str) -> str | None:

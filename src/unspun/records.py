@@ -94,6 +94,8 @@ class Finding:
     old: str | None = None
     new: str | None = None
     rule: str = ""
+    old_span: tuple[int, int] | None = None  # where ``old`` sits in A's text
+    new_span: tuple[int, int] | None = None  # where ``new`` sits in B's text
 
 
 @dataclass(frozen=True)

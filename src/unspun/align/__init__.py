@@ -46,7 +46,7 @@ class AlignOptions:
     """
 
     strict: float = 0.56
-    contextual: float = 0.44
+    contextual: float = 0.40
     merge: float = 0.36
     merge_gain: float = 0.12
     strict_lexical: float = 0.40

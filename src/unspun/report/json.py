@@ -41,6 +41,8 @@ def finding_to_dict(f: Finding) -> dict[str, Any]:
         "b_span": list(f.b_span) if f.b_span else None,
         "old": f.old,
         "new": f.new,
+        "old_span": list(f.old_span) if f.old_span else None,
+        "new_span": list(f.new_span) if f.new_span else None,
         "explanation": f.explanation,
         "rule": f.rule,
     }

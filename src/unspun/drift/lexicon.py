@@ -1,0 +1,111 @@
+"""Word lists behind the drift rules: hedges, attribution verbs, negation, antonyms, status cues.
+
+Kept in one place so a reviewer can read, in a minute, exactly which words trigger
+which finding.
+"""
+
+from __future__ import annotations
+
+import re
+
+# --- certainty -------------------------------------------------------------------------
+# Reportive hedges mark a claim as second-hand; modal hedges as possible, not certain.
+HEDGES_REPORTIVE = (
+    "reportedly", "allegedly", "purportedly", "supposedly", "apparently", "seemingly", "rumored", "rumoured",
+    "unconfirmed", "is said to", "are said to", "was said to", "were said to", "is believed to", "are believed to",
+    "was believed to", "is thought to", "are thought to", "is understood to", "according to reports",
+    "reports suggest", "it is claimed", "it was claimed", "it is alleged",
+)
+HEDGES_MODAL = (
+    "could", "may", "might", "possibly", "probably", "perhaps", "likely", "unlikely", "potentially",
+    "is expected to", "are expected to", "was expected to", "were expected to", "appears to", "appear to",
+    "seems to", "seem to", "suggests", "suggest", "is set to", "are set to",
+)
+HEDGE_RE = re.compile(r"\b(" + "|".join(re.escape(h) for h in sorted(HEDGES_REPORTIVE + HEDGES_MODAL, key=len, reverse=True)) + r")\b", re.I)
+
+# --- attribution -----------------------------------------------------------------------
+SAY_NEUTRAL = ("said", "says", "say", "told", "tells", "stated", "added", "noted", "found", "finds", "showed",
+               "estimated", "warned", "predicted", "announced", "announces", "explained", "wrote", "according to",
+               "citing", "quoted", "with a reference to", "with reference to", "in a statement", "reported by",
+               "first reported", "it was reported", "acknowledged", "admitted")
+SAY_WEAK = ("claimed", "alleged", "alleges", "insisted", "insists", "suggested", "purported",
+            "asserted", "asserts", "contended", "argued", "argues", "speculated", "rumored", "rumoured")
+SAY_STRONG = ("confirmed", "confirms", "verified", "verifies", "verifying", "established", "proved", "proven",
+              "proves", "demonstrated")
+ATTRIBUTION_RE = re.compile(
+    r"\b(" + "|".join(re.escape(w) for w in sorted(SAY_NEUTRAL + SAY_WEAK + SAY_STRONG, key=len, reverse=True)) + r")\b",
+    re.I,
+)
+
+
+def say_strength(verb: str) -> str:
+    v = verb.lower()
+    if v in SAY_STRONG:
+        return "strong"
+    if v in SAY_WEAK:
+        return "weak"
+    return "neutral"
+
+
+# --- negation and polarity -------------------------------------------------------------
+NEGATION_RE = re.compile(
+    r"\b(not|no|never|none|nobody|nothing|neither|nor|without|cannot|n't|hardly|failed to|fails to|fail to"
+    r"|refused to|refuses to|declined to|denied|denies|rejected|rejects|voted against|voted down|turned down"
+    r"|ruled out|opposed|opposes|prohibits|prohibited|forbids|forbidden|barred|unable to|lacks|lacked)\b|n't\b",
+    re.I,
+)
+
+# Opposite-polarity word groups: a word of one side in A and of the other in B (and
+# neither side's word in the other sentence) flips the claim. Exact word forms, not
+# prefixes ("los" would catch "Los Angeles").
+def _g(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+ANTONYM_GROUPS: tuple[tuple[str, frozenset[str], frozenset[str]], ...] = (
+    ("rose/fell",
+     _g("rose rise rises risen rising increased increases increasing grew grow grows gained gains climbed climbs jumped "
+        "jumps surged surges soared soars rallied advanced higher inched"),
+     _g("fell fall falls fallen falling decreased decreases decreasing declined declines dropped drops slipped slips "
+        "eased eases plunged plunges tumbled tumbles slumped slumps sank shrank shrinks lower retreated")),
+    ("approved/rejected",
+     _g("approved approve approves accepted accepts backed endorsed endorses passed greenlit greenlighted ratified"),
+     _g("rejected reject rejects refused refuses vetoed vetoes blocked blocks")),
+    ("allowed/banned",
+     _g("allowed allow allows permitted permit permits legalised legalized"),
+     _g("banned ban bans prohibited prohibit prohibits forbade forbidden forbids barred outlawed")),
+    ("won/lost", _g("won win wins winning victory"), _g("lost lose loses losing defeat defeated")),
+    ("confirmed/denied", _g("confirmed confirm confirms"), _g("denied deny denies")),
+    ("supports/opposes", _g("support supports supported supporting favours favors"), _g("oppose opposes opposed opposing")),
+    ("guilty/innocent", _g("guilty convicted"), _g("innocent acquitted cleared")),
+    ("legal/illegal", _g("legal lawful"), _g("illegal unlawful")),
+    ("more/fewer", _g("more"), _g("fewer less")),
+    ("above/below", _g("above"), _g("below")),
+    ("majority/minority", _g("majority"), _g("minority")),
+    ("profit/loss", _g("profit profits"), _g("loss losses")),
+    ("hired/fired", _g("hired hire hires"), _g("fired fire fires sacked laid")),
+    ("success/failure", _g("succeeded success successful"), _g("failed failure unsuccessful")),
+)
+
+# --- exception vs permission, pending vs done -----------------------------------------
+EXCLUDE_RE = re.compile(
+    r"\b(?:with the exception of|the exception (?:for|of)|an exception (?:for|of)|except(?:ing)?(?: for)?|excluding|other than"
+    r"|barring|(?:a )?ban on|bans?|banned|prohibit(?:s|ed|ing)?|forbid(?:s|den)?|not (?:be )?(?:allowed|permitted|authori[sz]ed))\b",
+    re.I,
+)
+PERMIT_RE = re.compile(
+    r"\b(?:(?:is|are|was|were|be|being|been) (?:now )?(?:permitted|allowed|authori[sz]ed|approved|cleared)|permit(?:s|ted)?|allow(?:s|ed)?"
+    r"|authori[sz](?:es|ed)|green-?lit|greenlit|green-?lighted|including|includes|cleared the use of)\b",
+    re.I,
+)
+PENDING_RE = re.compile(
+    r"\b(?:would (?:still )?(?:require|need|have to)|will (?:still )?(?:require|need|have to)|requires?|needs? (?:a |an |the )?(?:approval|decision|vote|sign-off)"
+    r"|ha(?:s|ve) yet to|still ha(?:s|ve) to|must (?:still )?(?:approve|sign|decide|vote)|pending|proposed|propos(?:es|ing)"
+    r"|plans? to|is considering|are considering|under consideration|awaiting|awaits|could take|would take|not yet)\b",
+    re.I,
+)
+DONE_RE = re.compile(
+    r"\b(?:ha(?:s|ve|d) (?:already |now |officially |formally )?(?:agreed|approved|signed|sent|delivered|completed|decided|finali[sz]ed|authori[sz]ed|passed|ratified)"
+    r"|already (?:approved|agreed|signed|sent|delivered|completed|decided)|agreed to|signed off|approved the)\b",
+    re.I,
+)

@@ -1,0 +1,236 @@
+"""Numbers and dates in sentences, normalised so that different spellings compare equal.
+
+"two" = 2, "$2.5 billion" = "2.5bn dollars", "11 percent" = "11%" = "11 per cent",
+"January 20, 2025" = "20 Jan 2025" = "2025-01-20". Each mention keeps its character
+span in the sentence so findings can point at the exact value.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_WORD_NUMS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12, "pair": 2, "couple": 2,
+    "one": 1, "a": 1, "an": 1,
+}
+_SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "mln": 1e6, "billion": 1e9, "bn": 1e9,
+           "b": 1e9, "trillion": 1e12, "tn": 1e12, "hundred": 100}
+_CUR_SYM = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "c$": "CAD", "a$": "AUD"}
+_CUR_WORD = {"dollar": "USD", "dollars": "USD", "usd": "USD", "euro": "EUR", "euros": "EUR", "eur": "EUR",
+             "pound": "GBP", "pounds": "GBP", "sterling": "GBP", "gbp": "GBP", "yen": "JPY", "yuan": "CNY",
+             "rupees": "INR", "rupee": "INR", "cents": "USD_cent", "cent": "USD_cent", "pence": "GBP_pence", "p": "GBP_pence"}
+_PCT = {"percent", "per cent", "%", "pct"}
+_APPROX = re.compile(r"\b(about|around|roughly|nearly|almost|approximately|some|over|more than|less than|up to|at least|close to|just over|just under|an estimated|estimated)\s*$", re.I)
+
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_WORDNUM = r"(?:" + "|".join(sorted((w for w in _WORD_NUMS if w not in ("a", "an", "one")), key=len, reverse=True)) + r")"
+_QTY = re.compile(
+    r"(?P<cur>US\$|C\$|A\$|[$€£¥₹])?\s?"
+    r"(?:(?P<num>(?<![A-Za-z\d.,])(?:" + _NUM + r"))|(?P<word>\b" + _WORDNUM + r"\b|\b(?:a|an|one)\b(?=\s?(?:thousand|million|billion|trillion|hundred|percent|per cent)\b)))"
+    r"(?:\s?(?P<scale>thousand|million|billion|trillion|mln|mn|bn|tn|[kmb])\b)?"
+    r"(?:\s?(?P<pct>%|per ?cent\b|percent\b|pct\b|percentage points?\b))?"
+    r"(?:\s(?P<unit>[A-Za-z][a-z]+))?",
+    re.I,
+)
+_SCORE = re.compile(r"\b(\d{1,3})\s?[-–]\s?(\d{1,3})\b(?!\s?(?:percent|%|million|billion))")
+
+MONTHS = {m: i + 1 for i, m in enumerate("january february march april may june july august september october november december".split())}
+_MON_ABBR = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12}
+WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+_MONTH_RE = r"(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
+_DATE_PATTERNS = (
+    re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b"),
+    re.compile(_MONTH_RE + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<y>\d{4}))?\b"),
+    re.compile(r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH_RE + r"(?:,?\s+(?P<y>\d{4}))?\b"),
+    re.compile(_MONTH_RE + r"(?:\s+of)?\s+(?P<y>\d{4})\b"),
+    re.compile(r"\b(?P<mon>January|February|March|April|June|July|August|September|October|November|December)\b"),
+    re.compile(r"\b(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"),
+    re.compile(r"\b(?:in|since|by|until|from|of|during|before|after|early|late|mid-?)\s+(?P<y>(?:18|19|20)\d{2})\b(?!\s?(?:%|percent|million|billion))"),
+    re.compile(r"(?<![\d,.$€£])\b(?P<y>(?:19|20)\d{2})\b(?![\d,.]|\s?(?:%|percent|million|billion|people|homes|jobs|units|votes))"),
+)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number with its unit: ``value`` is scaled (48 million -> 48e6); ``unit`` is a currency, "%", or None."""
+
+    value: float
+    unit: str | None
+    noun: str | None
+    text: str
+    start: int
+    end: int
+    approx: bool = False
+    decimals: int = 0
+
+    def same_value(self, other: "Quantity") -> bool:
+        if self.unit != other.unit and self.unit and other.unit:
+            return False
+        a, b = self.value, other.value
+        if a == b:
+            return True
+        if max(abs(a), abs(b)) == 0:
+            return False
+        # Rounded figures ("1,514.77" vs "1,515", "about 300" vs "302") match within their precision.
+        if self.approx or other.approx:
+            return abs(a - b) / max(abs(a), abs(b)) <= 0.1
+        d = min(self.decimals, other.decimals)
+        return round(a, d) == round(b, d) and self.decimals != other.decimals
+
+    def comparable(self, other: "Quantity") -> bool:
+        """Could one be a changed version of the other (same kind of thing)?"""
+        if self.unit or other.unit:
+            return self.unit == other.unit or (self.unit is None and self.noun is None) or (other.unit is None and other.noun is None)
+        if self.noun and other.noun:
+            return _noun_stem(self.noun) == _noun_stem(other.noun)
+        return True
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date with whatever parts the text gives (year, month, day, weekday)."""
+
+    year: int | None
+    month: int | None
+    day: int | None
+    weekday: str | None
+    text: str
+    start: int
+    end: int
+
+    def parts(self) -> dict[str, object]:
+        return {k: v for k, v in (("year", self.year), ("month", self.month), ("day", self.day), ("weekday", self.weekday)) if v is not None}
+
+    def agrees(self, other: "DateMention") -> bool:
+        """All parts both mention are equal, and they mention at least one in common."""
+        mine, theirs = self.parts(), other.parts()
+        shared = set(mine) & set(theirs)
+        return bool(shared) and all(mine[k] == theirs[k] for k in shared)
+
+    def conflicts(self, other: "DateMention") -> bool:
+        mine, theirs = self.parts(), other.parts()
+        shared = set(mine) & set(theirs)
+        return bool(shared) and any(mine[k] != theirs[k] for k in shared)
+
+    def normalized(self) -> str:
+        p = self.parts()
+        bits = []
+        if "year" in p:
+            bits.append(f"{p['year']:04d}")
+        if "month" in p:
+            bits.append(f"{p['month']:02d}")
+        if "day" in p:
+            bits.append(f"{p['day']:02d}")
+        out = "-".join(bits) if bits else ""
+        if "weekday" in p:
+            out = f"{out} ({p['weekday']})".strip()
+        return out
+
+
+def _noun_stem(w: str) -> str:
+    w = w.lower()
+    return w[:-1] if w.endswith("s") and len(w) > 3 else w
+
+
+_UNIT_STOP = {"of", "and", "or", "to", "in", "on", "the", "a", "an", "at", "for", "from", "by", "with", "than", "as",
+              "points", "point", "that", "who", "which", "was", "were", "is", "are", "had", "has", "have", "will"}
+
+
+def dates(text: str) -> list[DateMention]:
+    """Date mentions, longest first where they overlap."""
+    found: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+    for pat in _DATE_PATTERNS:
+        for m in pat.finditer(text):
+            s, e = m.span()
+            if any(s < te and ts < e for ts, te in taken):
+                continue
+            g = m.groupdict()
+            mon = g.get("mon")
+            month = int(g["m"]) if g.get("m") else (_month(mon) if mon else None)
+            if mon and mon.lower().startswith("may") and not g.get("d") and not g.get("y"):
+                continue  # "may" is a modal verb far more often than a month
+            if mon == "March" and not g.get("d") and not g.get("y") and re.search(r"\bmarch(ed|es|ing)?\b\s+(on|to|through)", text[s : e + 12], re.I):
+                continue
+            day = int(g["d"]) if g.get("d") else None
+            if day is not None and not 1 <= day <= 31:
+                continue
+            year = int(g["y"]) if g.get("y") else None
+            wd = g.get("wd")
+            if pat.groups and "y" in pat.groupindex and len(pat.groupindex) == 1:
+                # a bare year: keep only the year digits as the span
+                s, e = m.span("y")
+            found.append(DateMention(year, month, day, wd.lower() if wd else None, text[s:e], s, e))
+            taken.append((s, e))
+    found.sort(key=lambda d: d.start)
+    return found
+
+
+def _month(name: str) -> int | None:
+    n = name.lower().rstrip(".")
+    return MONTHS.get(n) or _MON_ABBR.get(n)
+
+
+def quantities(text: str, date_spans: list[tuple[int, int]] | None = None) -> list[Quantity]:
+    """Numbers in ``text`` outside the given date spans, with units and scales applied."""
+    spans = date_spans if date_spans is not None else [(d.start, d.end) for d in dates(text)]
+    out: list[Quantity] = []
+    for m in _SCORE.finditer(text):
+        if _inside(m.span(), spans):
+            continue
+        out.append(Quantity(float(f"{m.group(1)}.{m.group(2)}"), "score", None, m.group(0), m.start(), m.end()))
+    score_spans = [(q.start, q.end) for q in out]
+    for m in _QTY.finditer(text):
+        num, word = m.group("num"), m.group("word")
+        s = m.start("cur") if m.group("cur") else (m.start("num") if num else m.start("word"))
+        e = m.end()
+        if _inside((m.start("num") if num else m.start("word"), m.end("num") if num else m.end("word")), spans + score_spans):
+            continue
+        scale, pct, unit_word, cur = m.group("scale"), m.group("pct"), m.group("unit"), m.group("cur")
+        if word:
+            w = word.lower()
+            if w == "pair" or w == "couple":
+                if not re.match(r"\s+of\b", text[m.end("word") :]):
+                    continue
+            value = float(_WORD_NUMS[w])
+            decimals = 0
+        else:
+            if scale and len(scale) == 1 and scale.lower() in "mkb" and not cur:
+                scale = None  # "5 m" is metres, "5 k" unclear: only with a currency ("$48m")
+            value = float(num.replace(",", ""))
+            decimals = len(num.split(".")[1]) if "." in num else 0
+        if scale:
+            value *= _SCALES[scale.lower()]
+        unit = _CUR_SYM.get(cur.lower()) if cur else None
+        noun = None
+        if pct:
+            unit = "pp" if "point" in pct.lower() else "%"
+            e = m.end("pct")
+        elif unit_word:
+            lw = unit_word.lower()
+            if lw in _CUR_WORD and not unit:
+                unit = _CUR_WORD[lw]
+            elif lw not in _UNIT_STOP:
+                noun = lw
+            if lw in _UNIT_STOP or (lw not in _CUR_WORD and not noun):
+                e = m.end("pct") if pct else (m.end("scale") if scale else (m.end("num") if num else m.end("word")))
+        if word and w in ("pair", "couple"):
+            e = m.end("word")
+        if num and re.match(r"(st|nd|rd|th)\b", text[m.end("num"):]):
+            continue  # ordinals ("2nd quarter") are not amounts
+        # Years written as bare numbers are dates, not quantities.
+        if not unit and not scale and num and re.fullmatch(r"(18|19|20)\d{2}", num):
+            continue
+        approx = bool(_APPROX.search(text[: m.start()]))
+        out.append(Quantity(value, unit, noun, text[s:e].strip(), s, e, approx, decimals))
+    out.sort(key=lambda q: q.start)
+    return out
+
+
+def _inside(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    s, e = span
+    return any(s >= ts and e <= te for ts, te in spans)
