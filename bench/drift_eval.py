@@ -41,7 +41,7 @@ def etpc_category(rel: dict) -> str | None:
         both = rel["s1_text"] + " " + rel["s2_text"]
         if _DATE_WORDS.search(both):
             return "NE substitution: date"
-        if re.search(r"\d", both):
+        if re.search(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|million|billion)\b", both, re.I):
             return "NE substitution: number"
         return "NE substitution: name"
     if name.startswith("Negation switching"):

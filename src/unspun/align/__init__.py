@@ -55,6 +55,7 @@ class AlignOptions:
     w_semantic: float = 0.60
     w_lexical: float = 0.40
     w_anchor: float = 0.10
+    single_pair: float = 0.25
 
     def __post_init__(self) -> None:
         for name in ("strict", "contextual", "merge", "strict_lexical", "contextual_lexical", "merge_lexical"):
@@ -107,6 +108,9 @@ def align(fa: SentenceFeatures, fb: SentenceFeatures, options: AlignOptions | No
 
     pair_of_a: dict[int, int] = {}
     pair_of_b: dict[int, int] = {}
+    if n == 1 and m == 1 and score[0, 0] >= opts.single_pair:
+        # Two single sentences: the user asserts they correspond; show how they differ.
+        pair_of_a[0] = pair_of_b[0] = 0
     _monotone(score, contextual, pair_of_a, pair_of_b)
     _competitive(score, strict, pair_of_a, pair_of_b)
     groups = _merge(score, fa, fb, pair_of_a, pair_of_b, merge, opts.merge_gain)

@@ -95,6 +95,13 @@ class OtherText:
         self.text = text
         self.lower = text.lower().replace("’", "'")
         self.tokens = set(_tokens(text))
+        # "D.C." -> "dc", and initials of capitalised runs ("Supreme Court" -> "sc")
+        self.tokens |= {m.group(0).replace(".", "").lower() for m in re.finditer(r"\b(?:[A-Za-z]\.){2,}", text)}
+        for run in re.findall(r"(?:[A-Z][\w’'-]+\s+){1,5}[A-Z][\w’'-]+", text):
+            ws = run.split()
+            for i in range(len(ws)):
+                for j in range(i + 2, len(ws) + 1):
+                    self.tokens.add("".join(w[0] for w in ws[i:j]).lower())
         self._by_initial: dict[str, list[str]] = {}
         for t in self.tokens:
             self._by_initial.setdefault(t[0], []).append(t)
@@ -109,10 +116,12 @@ class OtherText:
             from rapidfuzz import fuzz
 
             for c in cands:
+                if len(c) == 3 and len(t) >= 6 and t.startswith(c):
+                    return True  # "Pak" for "Pakistan"
                 if len(c) < 4:
                     continue
                 # Spelling variants (Jeffrey/Jeffery, Rowhani/Rohani, Taliban/Taleban)...
-                if len(t) >= 5 and abs(len(t) - len(c)) <= 1 and fuzz.ratio(t, c) >= 85:
+                if len(t) >= 5 and abs(len(t) - len(c)) <= 1 and fuzz.ratio(t, c) >= (75 if min(len(t), len(c)) >= 8 else 85):
                     return True
                 # ...and demonyms (Mexican/Mexico, Chinese/China), not Austria/Australia.
                 common = len(_common_prefix(t, c))
@@ -174,6 +183,8 @@ def candidate_names(sentence: str) -> list[tuple[str, int, int]]:
     out = []
     for m in _CAP_SEQ.finditer(sentence):
         text = m.group(0).strip()
+        if text.endswith(".") and not re.search(r"\b[A-Z]\.$", text):
+            text = text[:-1]  # "Oslo." at the end of a sentence; keep initials ("U.S.")
         start = m.start()
         first = text.split()[0].lower().strip(".,'’")
         if start == 0 or not sentence[:start].strip() or sentence[:start].rstrip().endswith(('"', "“", "(")):

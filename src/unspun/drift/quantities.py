@@ -214,10 +214,10 @@ def quantities(text: str, date_spans: list[tuple[int, int]] | None = None) -> li
             lw = unit_word.lower()
             if lw in _CUR_WORD and not unit:
                 unit = _CUR_WORD[lw]
-            elif lw not in _UNIT_STOP:
-                noun = lw
-            if lw in _UNIT_STOP or (lw not in _CUR_WORD and not noun):
-                e = m.end("pct") if pct else (m.end("scale") if scale else (m.end("num") if num else m.end("word")))
+            else:
+                if lw not in _UNIT_STOP:
+                    noun = lw  # context ("18 months"), compared but not part of the value
+                e = m.end("scale") if scale else (m.end("num") if num else m.end("word"))
         if word and w in ("pair", "couple"):
             e = m.end("word")
         if num and re.match(r"(st|nd|rd|th)\b", text[m.end("num"):]):

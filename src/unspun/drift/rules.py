@@ -168,20 +168,27 @@ def entity_changes(a: Side, b: Side, ents_a: list[tuple[Entity, int]], ents_b: l
     added = _dedupe(added)
     out: list[Change] = []
     conf = round(0.5 + 0.4 * sim, 2) if aligned else 0.5
-    for e, eb, de in list(removed):
+    # A swap inside the aligned sentences: B's new name stands where A's name was, even if
+    # A's name turns up elsewhere in B ("in London" -> "in Peru").
+    local_b = OtherText(b.text)
+    swappable = list(removed) + [(e, base, 1.0) for e, base in ents_a
+                                 if aligned and mention_degree(e, local_b, set()) == 0 and e.key not in {r[0].key for r in removed}]
+    for e, eb, de in swappable:
         partner = next(((f, fb, df) for f, fb, df in added if f.label == e.label or "NAME" in (e.label, f.label)), None)
-        if partner is None or not aligned or de > 0:
+        if partner is None or not aligned or (de > 0 and (e, eb, de) in removed):
             continue
         f, fb, df = partner
         added.remove(partner)
-        removed.remove((e, eb, de))
+        if (e, eb, de) in removed:
+            removed.remove((e, eb, de))
         severity = "high" if e.label in _IMPORTANT and df == 0 else "medium"
         out.append(Change(
             "entity_changed", severity, conf,
             f"{_kind(e.label).capitalize()} “{e.text}” became “{f.text}”, which A never mentions.", "entities.changed.v1",
             e.text, f.text, (eb + e.start, eb + e.end), (fb + f.start, fb + f.end)))
     for f, fb, df in added:
-        severity = "medium" if aligned and df == 0 and (f.label in _IMPORTANT or f.label == "NORP") else "low"
+        actor = f.label in ("PERSON", "ORG", "NAME", "FAC") or _actor_role(b, f, fb)
+        severity = "medium" if aligned and df == 0 and actor else "low"
         out.append(Change(
             "entity_added", severity, conf,
             f"B names {_kind(f.label)} “{f.text}” that A never mentions.", "entities.added.v1",
@@ -193,6 +200,31 @@ def entity_changes(a: Side, b: Side, ents_a: list[tuple[Entity, int]], ents_b: l
             f"A names {_kind(e.label)} “{e.text}” that B never mentions.", "entities.removed.v1",
             e.text, None, (eb + e.start, eb + e.end), None))
     return out
+
+
+_FUNCTION_OR_VERB = frozenset(
+    """and or but to of for with which who that have has had is are was were will would could can may might must
+    shall should said says say told agreed agrees plans plan wants want is also has not did does do sent send
+    signed approved backed joined offered announced warned called urged""".split()
+)
+_LOC_PREP = re.compile(r"\b(in|at|near|from|of|across|outside|inside|around|throughout|to|into|on)\s+(the\s+)?$", re.I)
+
+
+def _actor_role(side: Side, e: Entity, base: int) -> bool:
+    """A place or group acting in the claim ("West Germany ... agreed to send") rather than
+    setting the scene ("in Tunisia", "Washington's National Mall", "Columbus, Ohio", "Spanish government")."""
+    doc = side.doc_text
+    start, end = base + e.start, base + e.end
+    before = doc[max(0, start - 25): start]
+    after = doc[end: end + 20]
+    if _LOC_PREP.search(before):
+        return False
+    nxt = re.match(r"\s+([a-z]+)", after)
+    if re.match(r"['’]s?\b", after) or (nxt and nxt.group(1) not in _FUNCTION_OR_VERB and not nxt.group(1).endswith("ed")):
+        return False  # possessive or adjective: "India's Modi", "Pakistan coach"
+    if re.search(r"[A-Z][\w-]+,\s*$", before):
+        return False  # apposition after another place: "Columbus, Ohio"
+    return True
 
 
 def _title_case(text: str) -> bool:
@@ -250,6 +282,8 @@ def certainty(a: Side, b: Side, sim: float) -> list[Change]:
 # --- attribution ---------------------------------------------------------------------------
 
 _NAME_AFTER = re.compile(r"\s*(?:the\s+)?((?:[A-Z][\w’'.-]*\s*){1,5})")
+_SOURCE_AFTER = ("said", "says", "added", "according to", "citing", "reported by", "with a reference to",
+                 "with reference to", "first reported", "quoted")
 _NAME_BEFORE = re.compile(r"((?:[A-Z][\w’'.-]*\s*){1,5})(?:,[^,]{0,40},)?\s*$")
 _FORMAL = ("according to", "citing", "reported by", "with a reference to", "with reference to", "first reported", "quoted")
 
@@ -269,7 +303,7 @@ def _attributions(side: Side) -> list[_Attribution]:
         for m in L.ATTRIBUTION_RE.finditer(text):
             cue = m.group(0)
             names = []
-            after = _NAME_AFTER.match(text, m.end())
+            after = _NAME_AFTER.match(text, m.end()) if cue.lower() in _SOURCE_AFTER else None
             if after:
                 names.append(after.group(1))
             if cue.lower() not in _FORMAL:
@@ -323,8 +357,9 @@ def attribution(a: Side, b: Side, sim: float) -> list[Change]:
         change = ("strengthened", next(at for at in aa if at.strength == "weak"), ab[0])
     if change:
         verb, old, new = change
+        same_source = any(_name_in(x, b) for x in old.sources) and bool(old.sources)
         out.append(Change(
-            "attribution_changed", "medium", conf,
+            "attribution_changed", "low" if same_source else "medium", conf,
             f"The attribution was {verb}: “{old.cue}” became “{new.cue}”.", f"attribution.{verb}.v1",
             old.cue, new.cue, old.span, new.span))
     names_a = {s for at in aa for s in at.sources}
@@ -386,10 +421,14 @@ def _antonym_terms(terms: set[str], other: set[str]) -> bool:
     return False
 
 
+_ANTONYM_WORDS = frozenset(w for _, left, right in L.ANTONYM_GROUPS for w in left | right)
+
+
 def antonyms(a: Side, b: Side, sim: float) -> list[Change]:
     wa, wb = set(words(a.text)), set(words(b.text))
-    parity_a = len(_negations(a.text)) % 2
-    parity_b = len(_negations(b.text)) % 2
+    # Negation parity without the antonym words themselves ("did not approve" ~ "rejected").
+    parity_a = sum(1 for m in _negations(a.text) if m.group(0).lower() not in _ANTONYM_WORDS) % 2
+    parity_b = sum(1 for m in _negations(b.text) if m.group(0).lower() not in _ANTONYM_WORDS) % 2
     for name, left, right in L.ANTONYM_GROUPS:
         for x_side, y_side in ((left, right), (right, left)):
             xa, yb = wa & x_side, wb & y_side

@@ -1,0 +1,99 @@
+"""Stage 7: drift findings, driven by gold cases (tests/data/drift_cases.json) and a must-not-flag file."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from unspun.drift import TYPES, rederive
+from unspun.drift.quantities import dates, quantities
+
+from .conftest import DATA
+
+CASES = json.loads((DATA / "drift_cases.json").read_text())
+CLEAN = json.loads((DATA / "must_not_flag.json").read_text())
+SERIOUS = {"high", "medium"}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["comment"] for c in CASES])
+def test_gold_change_is_found(comparer, case):
+    result = comparer.compare(case["a"], case["b"])
+    for exp in case["expect"]:
+        hits = [f for f in result.findings if f.type == exp["type"] and f.severity in SERIOUS]
+        if "old" in exp:
+            hits = [f for f in hits if (f.old or "").lower() == exp["old"].lower()]
+        if "new" in exp:
+            hits = [f for f in hits if (f.new or "").lower() == exp["new"].lower()]
+        assert hits, [(f.type, f.severity, f.old, f.new) for f in result.findings]
+
+
+@pytest.mark.parametrize("case", CLEAN, ids=[c["comment"] for c in CLEAN])
+def test_pure_paraphrase_is_not_flagged(comparer, case):
+    result = comparer.compare(case["a"], case["b"])
+    serious = [(f.type, f.old, f.new) for f in result.findings if f.severity in SERIOUS]
+    assert serious == []
+
+
+def test_findings_carry_their_evidence_and_can_be_rederived(comparer, harbor):
+    result = comparer.compare(*harbor)
+    assert result.findings
+    for f in result.findings:
+        assert f.type in TYPES
+        assert f.severity in {"high", "medium", "low"} and 0.0 <= f.confidence <= 1.0
+        assert f.explanation
+        if f.a:
+            assert result.a.text[f.a_span[0]: f.a_span[1]] == f.a_text
+        if f.b:
+            assert result.b.text[f.b_span[0]: f.b_span[1]] == f.b_text
+        if f.old_span:
+            assert f.old and result.a.text[f.old_span[0]: f.old_span[1]].lower() == f.old.lower()
+        if f.new_span:
+            assert f.new and result.b.text[f.new_span[0]: f.new_span[1]].lower() == f.new.lower()
+        again = rederive(f, result.a, result.b)
+        assert any(c.type == f.type and c.old == f.old and c.new == f.new for c in again), f
+
+
+def test_harbor_rewrite_findings(comparer, harbor):
+    """The fixture rewrite changes June->July, drops 'reportedly', turns 'did not approve' into 'approved',
+    and reports the pending state sign-off as done."""
+    result = comparer.compare(*harbor)
+    got = {(f.type, f.old, f.new) for f in result.findings if f.severity in SERIOUS}
+    assert ("date_changed", "June", "July") in got
+    assert ("certainty_changed", "reportedly", None) in got
+    assert any(t == "contradiction" and o == "not" for t, o, _ in got)
+    assert any(t == "contradiction" and n and "approved" in n for t, _, n in got)
+    additions = [f for f in result.findings if f.type == "unsupported_addition"]
+    eastwick = [f for f in additions if "Eastwick" in f.b_text]
+    filler = [f for f in additions if "long overdue" in f.b_text]
+    assert eastwick and eastwick[0].severity == "medium"
+    assert filler and filler[0].severity == "low"
+
+
+def test_number_normalisation():
+    def val(text):
+        return [(q.value, q.unit) for q in quantities(text)]
+
+    assert val("$2.5 billion") == val("2.5bn dollars") == [(2.5e9, "USD")]
+    assert val("11 percent") == val("11%") == val("11 per cent") == [(11.0, "%")]
+    assert val("two of them")[0][0] == 2.0
+
+
+def test_date_normalisation():
+    a = dates("on January 20, 2025")[0]
+    b = dates("on 20 Jan 2025")[0]
+    assert a.normalized() == b.normalized() == "2025-01-20"
+    assert a.agrees(b)
+    assert dates("in May 2024")[0].normalized() == "2024-05"
+    assert dates("she may go") == []
+
+
+def test_without_ner_model_entities_degrade_with_a_warning():
+    from unspun.drift.entities import EntityTagger
+
+    tagger = EntityTagger()
+    tagger._tried = True  # behave as if spaCy were not installed
+    tagger.warning = "named-entity recognition needs the optional extra 'ner'"
+    ents = tagger.tag(["Finance minister Henrik Lund spoke in Oslo."])[0]
+    assert {e.text for e in ents} >= {"Henrik Lund", "Oslo"}
+    assert all(e.label == "NAME" for e in ents)
