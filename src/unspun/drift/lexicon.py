@@ -68,6 +68,10 @@ ANTONYM_GROUPS: tuple[tuple[str, frozenset[str], frozenset[str]], ...] = (
         "jumps surged surges soared soars rallied advanced higher inched"),
      _g("fell fall falls fallen falling decreased decreases decreasing declined declines dropped drops slipped slips "
         "eased eases plunged plunges tumbled tumbles slumped slumps sank shrank shrinks lower retreated")),
+    ("up/down (markets)",
+     frozenset({"was up", "were up", "closed up", "ended up", "inched up", "edged up", "is up", "are up", "moved up"}),
+     frozenset({"was down", "were down", "closed down", "ended down", "inched down", "edged down", "is down", "are down",
+                "was off", "were off", "closed off", "moved down"})),
     ("approved/rejected",
      _g("approved approve approves accepted accepts backed endorsed endorses passed greenlit greenlighted ratified"),
      _g("rejected reject rejects refused refuses vetoed vetoes blocked blocks")),

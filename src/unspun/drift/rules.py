@@ -429,10 +429,15 @@ def antonyms(a: Side, b: Side, sim: float) -> list[Change]:
     # Negation parity without the antonym words themselves ("did not approve" ~ "rejected").
     parity_a = sum(1 for m in _negations(a.text) if m.group(0).lower() not in _ANTONYM_WORDS) % 2
     parity_b = sum(1 for m in _negations(b.text) if m.group(0).lower() not in _ANTONYM_WORDS) % 2
+    la, lb = " " + " ".join(words(a.text)) + " ", " " + " ".join(words(b.text)) + " "
+
+    def has(side_words: set[str], side_text: str, group: frozenset[str]) -> set[str]:
+        return {w for w in group if (" " in w and f" {w} " in side_text) or w in side_words}
+
     for name, left, right in L.ANTONYM_GROUPS:
         for x_side, y_side in ((left, right), (right, left)):
-            xa, yb = wa & x_side, wb & y_side
-            if xa and yb and not (wa & y_side) and not (wb & x_side):
+            xa, yb = has(wa, la, x_side), has(wb, lb, y_side)
+            if xa and yb and not has(wa, la, y_side) and not has(wb, lb, x_side):
                 if parity_a != parity_b:
                     return []  # "did not fall" ~ "rose": two flips cancel
                 old, new = sorted(xa)[0], sorted(yb)[0]
