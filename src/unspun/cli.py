@@ -43,15 +43,23 @@ def main() -> None:
 @main.command(context_settings=CONTEXT)
 @click.option("--force", is_flag=True, help="Rebuild even if the files exist.")
 def setup(force: bool) -> None:
-    """Build the derived model files (ONNX encoder) from installed packages, offline.
+    """Build the derived model files (ONNX encoder, static candidate model) from installed packages, offline.
 
     Writes to $UNSPUN_CACHE_DIR (default ~/.cache/unspun). Needs the 'embed' and
     'build' extras once; nothing is downloaded.
     """
+    from unspun.config import cache_dir
     from unspun.represent.build import build_encoder
+    from unspun.represent.static import STATIC_FILE, build_static
 
+    log = lambda m: click.echo(m, err=True)  # noqa: E731
     try:
-        build_encoder(force=force, log=lambda m: click.echo(m, err=True))
+        built = build_encoder(force=force, log=log)
+        static = cache_dir() / STATIC_FILE
+        if force or not static.exists() or static.stat().st_mtime < built.stat().st_mtime:
+            build_static(log=log)
+        else:
+            log(f"static candidate model already built: {static}")
     except UnspunError as exc:
         _fail(exc)
 
@@ -186,6 +194,178 @@ def _batch(pairs_path: str, output: str | None, opts) -> int:  # noqa: ANN001
     if failed:
         click.echo(f"unspun: {failed} of {len(lines)} pair(s) rejected; see their 'error' results", err=True)
     return EXIT_PARTIAL if failed else EXIT_OK
+
+
+DB_OPTION = click.option("--db", default="unspun.duckdb", show_default=True, type=click.Path(dir_okay=False),
+                         help="The corpus store (an embedded DuckDB file).")
+
+
+def _corpus(db: str, *, create: bool, **options):  # noqa: ANN003, ANN202
+    from unspun.corpus import Corpus, CorpusOptions
+
+    return Corpus(db, CorpusOptions(**options), create=create)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, required=True)
+@DB_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--no-stories", is_flag=True, help="Only store the documents; verify candidates later (`unspun ingest` again or `unspun stories`).")
+@click.option("--batch-size", type=click.IntRange(min=1), default=64, show_default=True, help="Documents per transaction.")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=None, help="Largest document accepted (default 50 MB).")
+def ingest(paths, db, as_json, no_stories, batch_size, max_bytes) -> None:  # noqa: ANN001
+    """Add files, directories, globs, JSONL and WARC files to the store, and update the stories.
+
+    \b
+    Idempotent: the same id with the same content adds nothing; the same content under
+    another id is a new document linked as a copy. Resumable: an interrupted ingest
+    keeps every committed batch; run it again to finish.
+    \b
+    unspun ingest articles/ feed.jsonl crawl.warc.gz --db news.duckdb
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    try:
+        corpus = _corpus(db, create=True, batch_size=batch_size, max_bytes=max_bytes)
+    except UnspunError as exc:
+        _fail(exc)
+        return
+    console = _stderr_console()
+    with corpus, Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                          console=console, transient=True, disable=as_json or not console.is_terminal) as progress:
+        tasks: dict[str, Any] = {}
+
+        def report(phase: str, done: int, total: int | None) -> None:
+            if phase not in tasks:
+                tasks[phase] = progress.add_task("reading documents" if phase == "documents" else "finding stories", total=total)
+            progress.update(tasks[phase], completed=done, total=total)
+
+        try:
+            summary = corpus.ingest(list(paths), stories=not no_stories, progress=report)
+            totals = corpus.summary()
+        except UnspunError as exc:
+            _fail(exc)
+            return
+    out = {**summary.to_dict(), "store": {"path": db, **totals}}
+    if as_json:
+        _emit_json(out)
+    else:
+        _print_ingest(out)
+    sys.exit(EXIT_PARTIAL if summary.rejected else EXIT_OK)
+
+
+def _print_ingest(out: dict) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    t = Table(title=f"ingest into {out['store']['path']}", show_header=False)
+    for k in ("read", "added", "duplicates", "copies"):
+        t.add_row(k, str(out[k]))
+    t.add_row("rejected", str(len(out["rejected"])))
+    t.add_row("pairs checked", str(out["pairs_checked"]))
+    t.add_row("store", f"{out['store']['documents']} documents, {out['store']['stories']} stories")
+    t.add_row("time", f"{out['seconds']['documents']} s documents, {out['seconds']['stories']} s stories")
+    console.print(t)
+    for r in out["rejected"][:20]:
+        console.print(f"[yellow]rejected[/] {r['source']}: {r['reason']} ({r['stage']})")
+    if len(out["rejected"]) > 20:
+        console.print(f"... and {len(out['rejected']) - 20} more (use --json for all)")
+
+
+@main.command(context_settings=CONTEXT)
+@DB_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the stories as JSON.")
+@click.option("--no-findings", is_flag=True, help="Skip drift findings (faster on a large store).")
+def stories(db, as_json, no_findings) -> None:  # noqa: ANN001
+    """List story clusters: members, sources, date span, relations and the most serious changes."""
+    try:
+        with _corpus(db, create=False) as corpus:
+            items = corpus.stories(findings=not no_findings)
+    except UnspunError as exc:
+        _fail(exc)
+        return
+    if as_json:
+        _emit_json({"stories": items})
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    t = Table(title=f"{len(items)} stories in {db}")
+    for col in ("story", "members", "origin", "sources", "dates", "top findings"):
+        t.add_column(col)
+    for st in items:
+        t.add_row(st["id"], str(len(st["members"])), st["origin"] or "?", ", ".join(st["sources"][:3]),
+                  " – ".join(d[:10] for d in st["date_span"]) if st["date_span"] else "",
+                  "\n".join(f"{f['severity']} {f['type']}: {f['explanation'][:70]}" for f in st["findings"][:3]))
+    Console().print(t)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("story_id")
+@DB_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the reuse graph as JSON.")
+def story(story_id, db, as_json) -> None:  # noqa: ANN001
+    """One story's reuse graph: the likely origin, who derived from whom, and the evidence."""
+    try:
+        with _corpus(db, create=False) as corpus:
+            item = corpus.story(story_id)
+    except UnspunError as exc:
+        _fail(exc)
+        return
+    if as_json:
+        _emit_json(item)
+        return
+    from rich.console import Console
+    from rich.tree import Tree
+
+    console = Console()
+    console.print(f"[bold]{item['id']}[/]: {len(item['members'])} versions, origin: {item['origin'] or 'unknown'}")
+    children: dict[str, list[dict]] = {}
+    for e in item["edges"]:
+        children.setdefault(e["from"], []).append(e)
+    targets = {e["to"] for e in item["edges"]}
+    roots = [m["id"] for m in item["members"] if m["id"] not in targets] or [item["members"][0]["id"]]
+
+    def grow(node, doc_id, seen) -> None:  # noqa: ANN001
+        for e in children.get(doc_id, []):
+            if e["to"] in seen:
+                continue
+            seen.add(e["to"])
+            ev = e["evidence"]
+            serious = [f for f in e.get("findings", []) if f["severity"] != "low"]
+            label = f"{e['to']} [dim]({e['kind']}, same_story {ev['same_story']:.2f}; {ev['reason']})[/]"
+            if serious:
+                label += f" [yellow]{len(serious)} change(s)[/]"
+            grow(node.add(label), e["to"], seen)
+
+    for r in roots:
+        tree = Tree(f"[bold]{r}[/]")
+        grow(tree, r, {r})
+        console.print(tree)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("file")
+@DB_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the matches as JSON.")
+@click.option("--limit", type=click.IntRange(min=1), default=5, show_default=True)
+def match(file, db, as_json, limit) -> None:  # noqa: ANN001
+    """Which stored stories does this new article (a file, or '-') rewrite? Best first."""
+    try:
+        with _corpus(db, create=False) as corpus:
+            found = corpus.match(_source(file), limit=limit)
+    except UnspunError as exc:
+        _fail(exc)
+        return
+    if as_json:
+        _emit_json({"matches": found})
+        return
+    if not found:
+        click.echo("no stored story matches this article")
+        return
+    for m in found:
+        click.echo(f"{m['story']}  score {m['score']:.2f}  ({m['members']} stored versions): {', '.join(m['documents'][:5])}")
 
 
 def _stderr_console():  # noqa: ANN202

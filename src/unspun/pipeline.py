@@ -103,14 +103,19 @@ class Comparer:
         doc_b = load(b, doc_id=_default_id(b, "b"), options=self.options)
         return self.compare_documents(doc_a, doc_b, started=t0)
 
-    def compare_documents(self, doc_a: Document, doc_b: Document, *, started: float | None = None) -> Comparison:
+    def compare_documents(self, doc_a: Document, doc_b: Document, *, started: float | None = None,
+                          vectors_a: tuple | None = None, vectors_b: tuple | None = None) -> Comparison:
+        """Compare loaded documents. ``vectors_*``: precomputed (sentence matrix, lead vector), e.g. from a corpus store."""
         t0 = started if started is not None else time.perf_counter()
         timings: dict[str, float] = {}
         t = time.perf_counter()
         timings["read_extract_segment"] = t - t0
         emb_a = emb_b = None
         lead_cos = None
-        if self.encoder is not None:
+        if self.encoder is not None and vectors_a is not None and vectors_b is not None:
+            emb_a, emb_b = vectors_a[0], vectors_b[0]
+            lead_cos = float(vectors_a[1] @ vectors_b[1])
+        elif self.encoder is not None:
             na, nb = len(doc_a.sentences), len(doc_b.sentences)
             texts = [s.text for s in doc_a.sentences] + [s.text for s in doc_b.sentences]
             texts += [lead_text(doc_a.title, doc_a.text), lead_text(doc_b.title, doc_b.text)]
@@ -152,6 +157,11 @@ class Comparer:
             warnings=tuple(warnings),
             timings={k: round(v * 1000, 2) for k, v in timings.items()},
         )
+
+    def sentence_vectors(self, doc: Document) -> tuple:
+        """(sentence matrix, lead vector) of a document, as :meth:`compare_documents` uses them."""
+        vecs = self.encoder.encode([s.text for s in doc.sentences] + [lead_text(doc.title, doc.text)])
+        return vecs[:-1], vecs[-1]
 
     def _run_drift(self, doc_a, doc_b, alignment):  # noqa: ANN001, ANN202
         from unspun import drift

@@ -29,6 +29,16 @@ class RawDocument:
 
 
 @dataclass(frozen=True)
+class Rejected:
+    """A document that could not be taken, and why: a value, never a swallowed exception."""
+
+    source: str
+    stage: str
+    reason: str
+    doc_id: str | None = None
+
+
+@dataclass(frozen=True)
 class Removed:
     """A piece of the input that extraction dropped, and the rule that dropped it."""
 

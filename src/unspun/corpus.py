@@ -1,0 +1,481 @@
+"""A corpus of articles in a store: ingest, find every story, infer who copied whom, match new articles.
+
+This is the local engine: it calls the same stage functions as ``unspun compare``
+(read, extract, segment, represent, align, drift) and keeps their results in the
+DuckDB store (:mod:`unspun.store`).
+
+Ingest runs in two resumable phases:
+
+1. **documents**: read, extract, segment and represent each new document (lead
+   embedding, static vector, MinHash), committed in batches;
+2. **stories**: for each document not yet verified, find candidates (MinHash LSH for
+   copies and light edits, nearest neighbours on the lead embedding and on the static
+   vector for paraphrased rewrites), verify them with the aligner, and store the
+   pairs; the document is marked verified in the same transaction.
+
+Stories are the connected components of verified same-story pairs; they update
+incrementally because only new documents' candidates are verified.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import numpy as np
+
+from unspun import stories as story_stage
+from unspun.align.scores import SAME_STORY_THRESHOLD, lead_text
+from unspun.errors import InputError, OptionsError, UnspunError
+from unspun.pipeline import CompareOptions, Comparer, document_from_raw
+from unspun.read import read_path, read_text
+from unspun.read.sources import iter_sources
+from unspun.records import Document, RawDocument, Rejected
+from unspun.report.json import finding_to_dict, link_to_dict
+from unspun.represent.minhash import LSHIndex, jaccard, signature
+from unspun.store import DEFAULT_DB, Store, to_blob
+
+Progress = Callable[[str, int, int | None], None]
+
+
+@dataclass(frozen=True)
+class CorpusOptions:
+    """Candidate search and verification settings.
+
+    ``lead_k``/``lead_min``: nearest neighbours on the MiniLM lead embedding (title and
+    first ~100 words); ``static_k``/``static_min``: on the static full-text vector;
+    ``minhash_min``: estimated Jaccard of word 3-grams for an LSH candidate.
+    Tuned on bench/corpus_eval.py (see BENCHMARKS.md).
+    """
+
+    batch_size: int = 64
+    lead_k: int = 8
+    lead_min: float = 0.5
+    static_k: int = 8
+    static_min: float = 0.8
+    minhash_min: float = 0.3
+    max_candidates: int = 16
+    findings: bool = True
+    max_bytes: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.batch_size < 1:
+            raise OptionsError("CorpusOptions.batch_size must be >= 1")
+        for name in ("lead_min", "static_min", "minhash_min"):
+            if not -1.0 <= getattr(self, name) <= 1.0:
+                raise OptionsError(f"CorpusOptions.{name} must be in [-1, 1]")
+
+
+@dataclass
+class IngestSummary:
+    read: int = 0
+    added: int = 0
+    duplicates: int = 0
+    copies: int = 0
+    rejected: list[Rejected] = field(default_factory=list)
+    verified: int = 0
+    pairs: int = 0
+    seconds_documents: float = 0.0
+    seconds_stories: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "read": self.read, "added": self.added, "duplicates": self.duplicates, "copies": self.copies,
+            "rejected": [{"source": r.source, "id": r.doc_id, "stage": r.stage, "reason": r.reason} for r in self.rejected],
+            "verified_documents": self.verified, "pairs_checked": self.pairs,
+            "seconds": {"documents": round(self.seconds_documents, 2), "stories": round(self.seconds_stories, 2)},
+        }
+
+
+def _hash(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+class Corpus:
+    """The corpus operations over one store file."""
+
+    def __init__(self, db: str | os.PathLike = DEFAULT_DB, options: CorpusOptions | None = None, *,
+                 read_only: bool = False, create: bool = True, compare_options: CompareOptions | None = None) -> None:
+        self.options = options or CorpusOptions()
+        self.store = Store(db, read_only=read_only, create=create)
+        self._compare_options = compare_options or CompareOptions(findings=False, embeddings="require",
+                                                                  max_bytes=self.options.max_bytes)
+        self._comparer: Comparer | None = None
+        self._static = None
+        self._index_loaded = False
+        self._components: list[list[str]] | None = None
+
+    # --- lifecycle ----------------------------------------------------------------------
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> "Corpus":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def comparer(self) -> Comparer:
+        if self._comparer is None:
+            self._comparer = Comparer(self._compare_options)
+        return self._comparer
+
+    @property
+    def static(self):  # noqa: ANN201
+        if self._static is None:
+            from unspun.represent.static import StaticEncoder
+
+            self._static = StaticEncoder()
+        return self._static
+
+    # --- in-memory index --------------------------------------------------------------------
+
+    def _load_index(self) -> None:
+        if self._index_loaded:
+            return
+        ids, lead, static, sigs, verified = self.store.vectors()
+        self.ids = ids
+        self.row = {d: i for i, d in enumerate(ids)}
+        self.lead = lead.astype(np.float32)
+        self.static_m = static.astype(np.float32)
+        self.sigs = sigs
+        self.verified = verified
+        self.lsh = LSHIndex()
+        for i, s in enumerate(sigs):
+            self.lsh.add(i, s)
+        self._index_loaded = True
+
+    def _append_index(self, doc_ids: list[str], lead: np.ndarray, static: np.ndarray, sigs: list[np.ndarray]) -> None:
+        base = len(self.ids)
+        self.ids.extend(doc_ids)
+        for k, d in enumerate(doc_ids):
+            self.row[d] = base + k
+            self.lsh.add(base + k, sigs[k])
+        self.lead = np.vstack([self.lead, lead]) if len(self.lead) else lead
+        self.static_m = np.vstack([self.static_m, static]) if len(self.static_m) else static
+        self.sigs.extend(sigs)
+        self.verified = np.concatenate([self.verified, np.zeros(len(doc_ids), dtype=bool)])
+
+    # --- phase 1: documents -------------------------------------------------------------------
+
+    def ingest(self, paths: list[str], *, stories: bool = True, progress: Progress | None = None) -> IngestSummary:
+        """Add the documents under ``paths``; then (``stories``) verify their candidates."""
+        self._load_index()
+        summary = IngestSummary()
+        t0 = time.perf_counter()
+        batch: list[tuple[RawDocument, Document]] = []
+        rejected: list[Rejected] = []
+        seen: dict[str, str] = {}
+        crash_after = int(os.environ.get("UNSPUN_TEST_CRASH_AFTER_BATCHES", "0") or 0)
+        batches = 0
+        for item in iter_sources(paths, max_bytes=self.options.max_bytes):
+            summary.read += 1
+            if progress:
+                progress("documents", summary.read, None)
+            if isinstance(item, Rejected):
+                rejected.append(item)
+                continue
+            raw_hash = _hash(item.text)
+            known = seen.get(item.id) or self.store.hash_of(item.id)
+            if known is not None:
+                if known == raw_hash:
+                    summary.duplicates += 1
+                else:
+                    rejected.append(Rejected(item.meta.get("path", item.id), "read",
+                                             "an id already in the store with different content", item.id))
+                continue
+            try:
+                doc = document_from_raw(item, self._compare_options)
+            except UnspunError as exc:
+                rejected.append(Rejected(item.meta.get("path", item.id), "extract", getattr(exc, "problem", str(exc)), item.id))
+                continue
+            seen[item.id] = raw_hash
+            batch.append((item, doc))
+            if len(batch) >= self.options.batch_size:
+                batches += 1
+                self._flush(batch, rejected, summary, crash=crash_after and batches > crash_after)
+                batch, rejected = [], []
+        self._flush(batch, rejected, summary, crash=False)
+        summary.seconds_documents = time.perf_counter() - t0
+        if stories:
+            t1 = time.perf_counter()
+            self.build_stories(summary, progress=progress)
+            summary.seconds_stories = time.perf_counter() - t1
+        return summary
+
+    def _flush(self, batch: list[tuple[RawDocument, Document]], rejected: list[Rejected], summary: IngestSummary, *, crash: bool) -> None:
+        if not batch and not rejected:
+            return
+        docs = [d for _, d in batch]
+        lead = self.comparer.encoder.encode([lead_text(d.title, d.text) for d in docs]) if docs else np.zeros((0, 384), np.float32)
+        static = self.static.encode([((d.title + ". ") if d.title else "") + d.text for d in docs]) if docs else np.zeros((0, 256), np.float32)
+        sigs = [signature(d.text) for d in docs]
+        seq = self.store.next_seq()
+        rows = []
+        copies_in_batch: dict[str, str] = {}
+        for k, ((raw, doc), lv, sv, sig) in enumerate(zip(batch, lead, static, sigs)):
+            th = _hash(doc.text)
+            copy_of = copies_in_batch.get(th) or self.store.first_with_text(th)
+            copies_in_batch.setdefault(th, doc.id)
+            summary.copies += copy_of is not None
+            meta = raw.meta
+            rows.append({
+                "doc_id": doc.id, "seq": seq + k, "content_hash": _hash(raw.text), "text_hash": th, "copy_of": copy_of,
+                "title": doc.title or meta.get("title"), "source": meta.get("source") or _site(doc, meta),
+                "url": meta.get("url") or doc.meta.get("url"), "published": meta.get("published") or doc.meta.get("published"),
+                "path": meta.get("path"), "format": raw.format, "text": doc.text,
+                "spans": to_blob(np.array([[s.start, s.end] for s in doc.sentences], dtype=np.int32).reshape(-1, 2), "<i4"),
+                "removed": json.dumps([{"text": r.text, "reason": r.reason} for r in doc.removed]),
+                "lead": to_blob(lv), "static": to_blob(sv, "<f2"), "minhash": to_blob(sig, "<u4"),
+            })
+        self.store.begin()
+        try:
+            self.store.add_documents(rows)
+            if crash:
+                os._exit(137)  # test hook: die mid-transaction, as a killed process would
+            self.store.add_rejected(rejected)
+            self.store.commit()
+        except BaseException:
+            self.store.rollback()
+            raise
+        summary.added += len(rows)
+        summary.rejected.extend(rejected)
+        self._append_index([d.id for d in docs], lead, static.astype(np.float16).astype(np.float32), sigs)
+        self._components = None
+
+    # --- phase 2: candidates and verification ----------------------------------------------------
+
+    def candidates(self, row: int | None, lead: np.ndarray, static: np.ndarray, sig: np.ndarray) -> list[int]:
+        """Rows worth verifying against a document (its own row excluded), best first."""
+        o = self.options
+        n = len(self.ids)
+        if n == 0:
+            return []
+        scores: dict[int, float] = {}
+        for mat, vec, k, floor in ((self.lead, lead, o.lead_k, o.lead_min), (self.static_m, static, o.static_k, o.static_min)):
+            sims = mat @ vec
+            if row is not None:
+                sims[row] = -2.0
+            top = np.argpartition(-sims, min(k, n - 1))[: k + 1] if n > k + 1 else np.arange(n)
+            for j in top:
+                if sims[j] >= floor:
+                    scores[int(j)] = max(scores.get(int(j), -1.0), float(sims[j]))
+        for j in self.lsh.query(sig):
+            if j != row and jaccard(sig, self.sigs[j]) >= o.minhash_min:
+                scores[j] = max(scores.get(j, -1.0), 1.0)
+        ranked = sorted(scores, key=lambda j: -scores[j])
+        return ranked[: o.max_candidates]
+
+    def build_stories(self, summary: IngestSummary | None = None, *, progress: Progress | None = None, chunk: int = 32) -> IngestSummary:
+        """Verify the candidates of every document not yet verified (resumable)."""
+        self._load_index()
+        summary = summary or IngestSummary()
+        todo = [i for i in range(len(self.ids)) if not self.verified[i]]
+        for start in range(0, len(todo), chunk):
+            rows = todo[start: start + chunk]
+            ids = [self.ids[i] for i in rows]
+            known = self.store.known_pairs(ids)
+            wanted: list[tuple[str, str]] = []
+            for i in rows:
+                for j in self.candidates(i, self.lead[i], self.static_m[i], self.sigs[i]):
+                    a, b = (self.ids[i], self.ids[j]) if i < j else (self.ids[j], self.ids[i])
+                    if (a, b) not in known:
+                        known.add((a, b))
+                        wanted.append((a, b))
+            pair_rows, new_vectors = self._verify(wanted)
+            self.store.begin()
+            try:
+                self.store.add_sentence_vectors(new_vectors)
+                self.store.add_pairs(pair_rows)
+                self.store.mark_verified(ids)
+                self.store.commit()
+            except BaseException:
+                self.store.rollback()
+                raise
+            self.verified[rows] = True
+            summary.verified += len(rows)
+            summary.pairs += len(pair_rows)
+            if progress:
+                progress("stories", summary.verified, len(todo))
+        self._components = None
+        return summary
+
+    def _vectors(self, docs: dict[str, Document]) -> tuple[dict[str, tuple], dict[str, np.ndarray]]:
+        stored = self.store.sentence_vectors(list(docs))
+        out, new = {}, {}
+        missing = [d for d in docs if d not in stored or len(stored[d]) != len(docs[d].sentences)]
+        if missing:
+            texts, owners = [], []
+            for d in missing:
+                texts.extend(s.text for s in docs[d].sentences)
+                owners.extend([d] * len(docs[d].sentences))
+            vecs = self.comparer.encoder.encode(texts) if texts else np.zeros((0, 384), np.float32)
+            for d in missing:
+                new[d] = vecs[[k for k, o in enumerate(owners) if o == d]] if texts else np.zeros((0, 384), np.float32)
+            stored.update({d: new[d].astype(np.float16).astype(np.float32) for d in missing})
+        for d in docs:
+            out[d] = (stored[d], self.lead[self.row[d]] if d in self.row else None)
+        return out, new
+
+    def _verify(self, wanted: list[tuple[str, str]]) -> tuple[list[dict[str, Any]], dict[str, np.ndarray]]:
+        if not wanted:
+            return [], {}
+        docs = self.store.documents(sorted({x for p in wanted for x in p}))
+        vectors, new = self._vectors(docs)
+        rows = []
+        for a, b in wanted:
+            c = self.comparer.compare_documents(docs[a], docs[b], vectors_a=vectors[a], vectors_b=vectors[b])
+            links = [link_to_dict(lk) for lk in c.links]
+            rows.append({
+                "a": a, "b": b, "same_story": c.scores.same_story, "a_coverage": c.scores.a_coverage,
+                "b_coverage": c.scores.b_coverage, "kind": story_stage.pair_kind(links), "links": links,
+                "findings": None, "algorithm": f"{c.algorithms['align']}+{story_stage.ALGORITHM}",
+            })
+        return rows, new
+
+    # --- stories ----------------------------------------------------------------------------------
+
+    def components(self) -> list[list[str]]:
+        if self._components is None:
+            self._load_index()
+            self._components = story_stage.components(self.ids, self.store.story_edges(SAME_STORY_THRESHOLD))
+        return self._components
+
+    def _story_of(self) -> dict[str, str]:
+        return {d: story_stage.story_id(members) for members in self.components() for d in members}
+
+    def stories(self, *, findings: bool | None = None, limit_findings: int = 5) -> list[dict[str, Any]]:
+        """Every story (documents with at least one rewrite in the corpus), largest first."""
+        out = []
+        want = self.options.findings if findings is None else findings
+        for members in self.components():
+            out.append(self._story_summary(members, want, limit_findings))
+        out.sort(key=lambda s: (-len(s["members"]), s["id"]))
+        return out
+
+    def story(self, story_id: str, *, findings: bool | None = None) -> dict[str, Any]:
+        """One story's reuse graph: origin, members and directed edges with their evidence."""
+        for members in self.components():
+            if story_stage.story_id(members) == story_id:
+                meta = self.store.metadata(members)
+                pairs = self.store.pairs_among(members)
+                origin, edges = story_stage.provenance(members, [p for p in pairs if p["same_story"] >= SAME_STORY_THRESHOLD], meta)
+                if self.options.findings if findings is None else findings:
+                    for e in edges:
+                        e["findings"] = self._edge_findings(e["from"], e["to"])
+                return {"id": story_id, "members": [_member(meta[m]) for m in members], "origin": origin, "edges": edges}
+        raise InputError(story_id, "no such story in this store (see `unspun stories`)")
+
+    def _story_summary(self, members: list[str], want_findings: bool, limit: int) -> dict[str, Any]:
+        meta = self.store.metadata(members)
+        pairs = [p for p in self.store.pairs_among(members) if p["same_story"] >= SAME_STORY_THRESHOLD]
+        origin, edges = story_stage.provenance(members, pairs, meta)
+        relations = [{"from": e["from"], "to": e["to"], "kind": e["kind"], "same_story": e["evidence"]["same_story"]} for e in edges]
+        found: list[dict[str, Any]] = []
+        if want_findings:
+            for e in edges:
+                found.extend(self._edge_findings(e["from"], e["to"]))
+        order = {"high": 0, "medium": 1, "low": 2}
+        found = sorted((f for f in found if f["severity"] != "low"), key=lambda f: (order[f["severity"]], -f["confidence"]))[:limit]
+        dates = sorted(d for d in (story_stage.parse_date(meta[m].get("published")) for m in members) if d)
+        return {
+            "id": story_stage.story_id(members),
+            "members": [_member(meta[m]) for m in members],
+            "origin": origin,
+            "sources": sorted({meta[m]["source"] for m in members if meta[m].get("source")}),
+            "date_span": [dates[0].isoformat(), dates[-1].isoformat()] if dates else None,
+            "relations": relations,
+            "findings": found,
+        }
+
+    def _edge_findings(self, src: str, dst: str) -> list[dict[str, Any]]:
+        """Drift findings of ``dst`` (B) against its source ``src`` (A), computed once and kept in the store."""
+        a, b = (src, dst) if self.row.get(src, 0) < self.row.get(dst, 0) else (dst, src)
+        cached = [p for p in self.store.pairs_among([a, b]) if p["a"] == a and p["b"] == b]
+        by_source = cached[0]["findings"] if cached and isinstance(cached[0]["findings"], dict) else {}
+        if src not in by_source:
+            docs = self.store.documents([src, dst])
+            vectors, new = self._vectors(docs)
+            c = self._drift_comparer().compare_documents(docs[src], docs[dst], vectors_a=vectors[src], vectors_b=vectors[dst])
+            by_source[src] = [finding_to_dict(f) for f in c.findings]
+            try:
+                self.store.add_sentence_vectors(new)
+                if cached:
+                    self.store.set_findings(a, b, by_source)
+            except Exception:  # noqa: BLE001 - a read-only store just does not cache
+                pass
+        return [{**f, "pair": {"from": src, "to": dst}} for f in by_source[src]]
+
+    def _drift_comparer(self) -> Comparer:
+        if not hasattr(self, "_dc"):
+            from dataclasses import replace
+
+            self._dc = Comparer(replace(self._compare_options, findings=True))
+            self._dc.encoder = self.comparer.encoder
+        return self._dc
+
+    # --- match ---------------------------------------------------------------------------------------
+
+    def match(self, source: str | os.PathLike | Document, *, limit: int = 5) -> list[dict[str, Any]]:
+        """Which stored stories does this article rewrite? Best first."""
+        self._load_index()
+        doc = source if isinstance(source, Document) else _load(source, self._compare_options)
+        vec = self.comparer.sentence_vectors(doc)
+        static = self.static.encode([((doc.title + ". ") if doc.title else "") + doc.text])[0]
+        cands = self.candidates(None, vec[1], static, signature(doc.text))
+        if not cands:
+            return []
+        others = self.store.documents([self.ids[j] for j in cands])
+        vectors, _ = self._vectors(others)
+        story_of = self._story_of()
+        best: dict[str, dict[str, Any]] = {}
+        for d, other in others.items():
+            c = self.comparer.compare_documents(other, doc, vectors_a=vectors[d], vectors_b=vec)
+            if c.scores.same_story < SAME_STORY_THRESHOLD:
+                continue
+            sid = story_of.get(d) or story_stage.story_id([d])
+            entry = best.setdefault(sid, {"story": sid, "score": 0.0, "documents": []})
+            entry["score"] = max(entry["score"], c.scores.same_story)
+            entry["documents"].append({"id": d, "same_story": c.scores.same_story,
+                                       "coverage": {"stored": c.scores.a_coverage, "new": c.scores.b_coverage}})
+        out = sorted(best.values(), key=lambda m: -m["score"])[:limit]
+        for m in out:
+            m["documents"].sort(key=lambda x: -x["same_story"])
+            m["score"] = round(m["score"], 4)
+            m["members"] = len(next((c for c in self.components() if story_stage.story_id(c) == m["story"]), [None]))
+            m["documents"] = [x["id"] for x in m["documents"]]
+        return out
+
+    def summary(self) -> dict[str, Any]:
+        return {"documents": self.store.count("documents"), "pairs": self.store.count("pairs"),
+                "rejected": self.store.count("rejected"), "stories": len(self.components())}
+
+
+def _member(m: dict[str, Any]) -> dict[str, Any]:
+    return {"id": m["id"], "title": m.get("title"), "source": m.get("source"), "published": m.get("published"),
+            "url": m.get("url")}
+
+
+def _site(doc: Document, meta: dict[str, Any]) -> str | None:
+    site = doc.meta.get("site")
+    if site:
+        return site
+    url = meta.get("url")
+    if url:
+        from urllib.parse import urlparse
+
+        return urlparse(url).hostname
+    return None
+
+
+def _load(source: str | os.PathLike, options: CompareOptions) -> Document:
+    name = os.fspath(source)
+    raw = read_path(name, max_bytes=options.max_bytes) if name == "-" or Path(name).exists() or not isinstance(source, str) else read_text(source, doc_id="text")
+    return document_from_raw(raw, options)

@@ -1,0 +1,257 @@
+"""The corpus store: one embedded DuckDB file (default ``unspun.duckdb``), no server.
+
+One writer at a time (DuckDB's own rule); every batch is one transaction, so a crash
+leaves the store as it was after the last complete batch. Vectors are stored as
+little-endian float32/float16 BLOBs and searched in numpy (DuckDB extensions that
+download at run time are not used).
+
+Schema (version 1):
+
+* ``documents``  one row per document: id, metadata, extracted text, sentence spans,
+  removed boilerplate, the candidate vectors (lead, static, MinHash), ``seq`` (ingest
+  order) and ``verified`` (its candidates have been checked).
+* ``rejected``   documents that could not be taken, with stage and reason.
+* ``sentence_vectors``  per-document MiniLM sentence embeddings (float16), computed
+  the first time a document is verified against another.
+* ``pairs``      verified candidate pairs (a before b in ingest order): scores, links,
+  and drift findings once computed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable
+
+import numpy as np
+
+from unspun.errors import InputError, MissingExtra
+from unspun.records import Document, Rejected, Removed, Sentence
+
+SCHEMA_VERSION = 1
+DEFAULT_DB = "unspun.duckdb"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY,
+    seq BIGINT NOT NULL,
+    content_hash TEXT NOT NULL,
+    text_hash TEXT NOT NULL,
+    copy_of TEXT,
+    title TEXT, source TEXT, url TEXT, published TEXT, path TEXT, format TEXT,
+    text TEXT NOT NULL,
+    spans BLOB NOT NULL,
+    removed TEXT,
+    lead BLOB, static BLOB, minhash BLOB,
+    verified BOOLEAN DEFAULT FALSE,
+    added_at TIMESTAMP
+);
+CREATE TABLE IF NOT EXISTS rejected (source TEXT, doc_id TEXT, stage TEXT, reason TEXT, rejected_at TIMESTAMP);
+CREATE TABLE IF NOT EXISTS sentence_vectors (doc_id TEXT PRIMARY KEY, vecs BLOB);
+CREATE TABLE IF NOT EXISTS pairs (
+    a TEXT NOT NULL, b TEXT NOT NULL,
+    same_story DOUBLE, a_coverage DOUBLE, b_coverage DOUBLE,
+    kind TEXT, links TEXT, findings TEXT, algorithm TEXT,
+    PRIMARY KEY (a, b)
+);
+"""
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def to_blob(arr: np.ndarray, dtype: str = "<f4") -> bytes:
+    return np.ascontiguousarray(arr, dtype=dtype).tobytes()
+
+
+def from_blob(blob: bytes | None, dtype: str = "<f4", width: int | None = None) -> np.ndarray | None:
+    if blob is None:
+        return None
+    arr = np.frombuffer(blob, dtype=dtype)
+    return arr.reshape(-1, width) if width else arr
+
+
+class Store:
+    """A DuckDB corpus file. Use as a context manager, or call :meth:`close`."""
+
+    def __init__(self, path: str | os.PathLike = DEFAULT_DB, *, read_only: bool = False, create: bool = True) -> None:
+        try:
+            import duckdb
+        except ImportError:  # pragma: no cover - core dependency
+            raise MissingExtra("the corpus store", "corpus") from None
+        self.path = Path(path)
+        if not create and not self.path.exists():
+            raise InputError(str(path), "no such store (run `unspun ingest` first, or pass --db)")
+        if self.path.exists() and self.path.is_dir():
+            raise InputError(str(path), "is a directory, expected a DuckDB file")
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.IOException as exc:
+            msg = str(exc).splitlines()[0]
+            if "lock" in msg.lower():
+                raise InputError(str(path), "is in use by another unspun process (DuckDB allows one writer)") from None
+            raise InputError(str(path), f"cannot be opened as a DuckDB store ({msg[:120]})") from None
+        except duckdb.Error as exc:
+            raise InputError(str(path), f"is not a DuckDB store ({str(exc).splitlines()[0][:120]})") from None
+        if not read_only:
+            self.con.execute(_SCHEMA)
+            self.con.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+        version = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if version and int(version[0]) != SCHEMA_VERSION:
+            raise InputError(str(path), f"has schema version {version[0]}, this unspun reads version {SCHEMA_VERSION}")
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        try:
+            self.con.close()
+        except Exception:  # noqa: BLE001 - closing twice is harmless
+            pass
+
+    # --- transactions -------------------------------------------------------------------
+
+    def begin(self) -> None:
+        self.con.execute("BEGIN TRANSACTION")
+
+    def commit(self) -> None:
+        self.con.execute("COMMIT")
+
+    def rollback(self) -> None:
+        self.con.execute("ROLLBACK")
+
+    # --- documents ----------------------------------------------------------------------
+
+    def next_seq(self) -> int:
+        return int(self.con.execute("SELECT coalesce(max(seq), -1) + 1 FROM documents").fetchone()[0])
+
+    def hash_of(self, doc_id: str) -> str | None:
+        row = self.con.execute("SELECT content_hash FROM documents WHERE doc_id = ?", [doc_id]).fetchone()
+        return row[0] if row else None
+
+    def first_with_text(self, text_hash: str) -> str | None:
+        row = self.con.execute("SELECT doc_id FROM documents WHERE text_hash = ? ORDER BY seq LIMIT 1", [text_hash]).fetchone()
+        return row[0] if row else None
+
+    def add_documents(self, rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        now = _now()
+        self.con.executemany(
+            "INSERT INTO documents (doc_id, seq, content_hash, text_hash, copy_of, title, source, url, published, path, format,"
+            " text, spans, removed, lead, static, minhash, verified, added_at) VALUES"
+            " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE, ?)",
+            [[r["doc_id"], r["seq"], r["content_hash"], r["text_hash"], r.get("copy_of"), r.get("title"), r.get("source"), r.get("url"),
+              r.get("published"), r.get("path"), r.get("format"), r["text"], r["spans"], r.get("removed"),
+              r.get("lead"), r.get("static"), r.get("minhash"), now] for r in rows],
+        )
+
+    def add_rejected(self, items: Iterable[Rejected]) -> None:
+        rows = [[r.source, r.doc_id, r.stage, r.reason, _now()] for r in items]
+        if rows:
+            self.con.executemany("INSERT INTO rejected VALUES (?, ?, ?, ?, ?)", rows)
+
+    def count(self, table: str) -> int:
+        assert table in {"documents", "rejected", "pairs", "sentence_vectors"}
+        return int(self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+    def document(self, doc_id: str) -> Document | None:
+        row = self.con.execute(
+            "SELECT doc_id, text, title, spans, removed, source, url, published, path, format FROM documents WHERE doc_id = ?",
+            [doc_id],
+        ).fetchone()
+        return _document(row) if row else None
+
+    def documents(self, ids: list[str]) -> dict[str, Document]:
+        if not ids:
+            return {}
+        rows = self.con.execute(
+            "SELECT doc_id, text, title, spans, removed, source, url, published, path, format FROM documents"
+            " WHERE doc_id IN (SELECT unnest(?))",
+            [ids],
+        ).fetchall()
+        return {r[0]: _document(r) for r in rows}
+
+    def metadata(self, ids: list[str] | None = None) -> dict[str, dict[str, Any]]:
+        sql = "SELECT doc_id, title, source, published, url, seq, copy_of FROM documents"
+        rows = self.con.execute(sql + (" WHERE doc_id IN (SELECT unnest(?))" if ids is not None else ""), [ids] if ids is not None else []).fetchall()
+        return {r[0]: {"id": r[0], "title": r[1], "source": r[2], "published": r[3], "url": r[4], "seq": r[5], "copy_of": r[6]} for r in rows}
+
+    def vectors(self) -> tuple[list[str], np.ndarray, np.ndarray, list[np.ndarray], np.ndarray]:
+        """All documents' ids, lead vectors, static vectors, MinHash signatures, and verified flags, in seq order."""
+        rows = self.con.execute("SELECT doc_id, lead, static, minhash, verified FROM documents ORDER BY seq").fetchall()
+        ids = [r[0] for r in rows]
+        lead = np.stack([from_blob(r[1]) for r in rows]) if rows else np.zeros((0, 384), np.float32)
+        static = np.stack([from_blob(r[2], "<f2").astype(np.float32) for r in rows]) if rows else np.zeros((0, 256), np.float32)
+        sigs = [from_blob(r[3], "<u4") for r in rows]
+        verified = np.array([bool(r[4]) for r in rows], dtype=bool)
+        return ids, lead, static, sigs, verified
+
+    def mark_verified(self, ids: list[str]) -> None:
+        if ids:
+            self.con.execute("UPDATE documents SET verified = TRUE WHERE doc_id IN (SELECT unnest(?))", [ids])
+
+    # --- sentence vectors ------------------------------------------------------------------
+
+    def sentence_vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
+        if not ids:
+            return {}
+        rows = self.con.execute("SELECT doc_id, vecs FROM sentence_vectors WHERE doc_id IN (SELECT unnest(?))", [ids]).fetchall()
+        return {r[0]: from_blob(r[1], "<f2", 384).astype(np.float32) for r in rows}
+
+    def add_sentence_vectors(self, items: dict[str, np.ndarray]) -> None:
+        if items:
+            self.con.executemany("INSERT OR IGNORE INTO sentence_vectors VALUES (?, ?)",
+                                 [[k, to_blob(v, "<f2")] for k, v in items.items()])
+
+    # --- pairs -------------------------------------------------------------------------------
+
+    def add_pairs(self, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            self.con.executemany(
+                "INSERT OR REPLACE INTO pairs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [[r["a"], r["b"], r["same_story"], r["a_coverage"], r["b_coverage"], r["kind"], json.dumps(r["links"]),
+                  json.dumps(r["findings"]) if r.get("findings") is not None else None, r["algorithm"]] for r in rows],
+            )
+
+    def known_pairs(self, ids: list[str]) -> set[tuple[str, str]]:
+        rows = self.con.execute(
+            "SELECT a, b FROM pairs WHERE a IN (SELECT unnest(?)) OR b IN (SELECT unnest(?))", [ids, ids]
+        ).fetchall()
+        return {(a, b) for a, b in rows}
+
+    def story_edges(self, threshold: float) -> list[tuple[str, str, float]]:
+        return [(a, b, s) for a, b, s in self.con.execute(
+            "SELECT a, b, same_story FROM pairs WHERE same_story >= ?", [threshold]).fetchall()]
+
+    def pairs_among(self, ids: list[str]) -> list[dict[str, Any]]:
+        rows = self.con.execute(
+            "SELECT a, b, same_story, a_coverage, b_coverage, kind, links, findings FROM pairs"
+            " WHERE a IN (SELECT unnest(?)) AND b IN (SELECT unnest(?))", [ids, ids]
+        ).fetchall()
+        return [{"a": r[0], "b": r[1], "same_story": r[2], "a_coverage": r[3], "b_coverage": r[4], "kind": r[5],
+                 "links": json.loads(r[6]) if r[6] else [], "findings": json.loads(r[7]) if r[7] else None} for r in rows]
+
+    def set_findings(self, a: str, b: str, findings: dict[str, list[dict[str, Any]]]) -> None:
+        """Findings of the pair, keyed by the id of the version taken as the source (A)."""
+        self.con.execute("UPDATE pairs SET findings = ? WHERE a = ? AND b = ?", [json.dumps(findings), a, b])
+
+    def rejected(self) -> list[dict[str, Any]]:
+        rows = self.con.execute("SELECT source, doc_id, stage, reason FROM rejected ORDER BY rejected_at").fetchall()
+        return [{"source": r[0], "doc_id": r[1], "stage": r[2], "reason": r[3]} for r in rows]
+
+
+def _document(row: tuple) -> Document:
+    doc_id, text, title, spans, removed, source, url, published, path, fmt = row
+    arr = from_blob(spans, "<i4", 2)
+    sentences = tuple(Sentence(i, int(s), int(e), text[int(s): int(e)]) for i, (s, e) in enumerate(arr if arr is not None else []))
+    rem = tuple(Removed(x["text"], x["reason"]) for x in json.loads(removed)) if removed else ()
+    meta = {k: v for k, v in (("source", source), ("url", url), ("published", published), ("path", path), ("format", fmt)) if v}
+    return Document(id=doc_id, text=text, title=title, sentences=sentences, removed=rem, meta=meta)

@@ -1,0 +1,179 @@
+"""Stage 8, stories and provenance: clusters of verified pairs, and who derived from whom.
+
+Stories are the connected components of verified same-story pairs (``same_story``
+at or above the compare threshold). Within a story, each pair votes on direction:
+
+* publication dates, when both are known and differ (the earlier is the source);
+* otherwise coverage asymmetry: when B covers almost all of A but A covers less of B,
+  B is A plus additions, so B derives from A (rewrites and republications add
+  framing, filler and boilerplate far more often than they drop it);
+* exact copies (``copy_of``) point to the first-ingested copy only when nothing else
+  decides.
+
+The origin is the member with the most net "source" votes (null when there is no
+evidence at all). Edges form a maximum-similarity spanning tree of the story, each
+directed by its pair's evidence (or away from the origin when a pair has none), with
+that evidence attached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+ALGORITHM = "unspun.stories.v1"
+COVERAGE_MARGIN = 0.1
+
+
+def components(ids: list[str], edges: list[tuple[str, str, float]]) -> list[list[str]]:
+    """Connected components with at least two members, members in input order."""
+    parent = {i: i for i in ids}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b, _ in edges:
+        if a in parent and b in parent:
+            ra, rb = find(a), find(b)
+            if ra != rb:
+                parent[rb] = ra
+    groups: dict[str, list[str]] = {}
+    for i in ids:
+        groups.setdefault(find(i), []).append(i)
+    return [g for g in groups.values() if len(g) > 1]
+
+
+def story_id(members: list[str]) -> str:
+    """Stable while the first-ingested member stays (members come in ingest order)."""
+    return "s" + hashlib.blake2b(members[0].encode("utf-8"), digest_size=5).hexdigest()
+
+
+def parse_date(value: Any) -> datetime | None:
+    if not value:
+        return None
+    s = str(value).strip()
+    for fmt in ("%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d",
+                "%d %b %Y", "%d %B %Y", "%B %d, %Y", "%b %d, %Y", "%d-%b-%Y %H:%M:%S.%f", "%d-%b-%Y"):
+        try:
+            d = datetime.strptime(s[: len(s)], fmt)
+            return d.replace(tzinfo=None)
+        except ValueError:
+            continue
+    try:
+        return datetime.fromisoformat(s.replace("Z", "+00:00")).replace(tzinfo=None)
+    except ValueError:
+        return None
+
+
+@dataclass
+class Direction:
+    source: str | None
+    target: str | None
+    reason: str
+    weight: float
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+
+def direction(pair: dict[str, Any], meta: dict[str, dict[str, Any]]) -> Direction:
+    """Which of the pair's documents is the likely source, and why."""
+    a, b = pair["a"], pair["b"]
+    ev: dict[str, Any] = {
+        "same_story": round(pair["same_story"], 4),
+        "coverage": {a: round(pair["a_coverage"], 4), b: round(pair["b_coverage"], 4)},
+    }
+    da, db = parse_date(meta[a].get("published")), parse_date(meta[b].get("published"))
+    if da and db:
+        ev["published"] = {a: meta[a].get("published"), b: meta[b].get("published")}
+        if da != db:
+            src, dst = (a, b) if da < db else (b, a)
+            return Direction(src, dst, "published earlier", 2.0, ev)
+    ca, cb = pair["a_coverage"], pair["b_coverage"]
+    if ca - cb >= COVERAGE_MARGIN:
+        # B covers (nearly) all of A, A covers less of B: B = A + additions.
+        return Direction(a, b, f"{b} covers {ca:.0%} of {a} and adds material ({a} covers {cb:.0%} of it)", 1.0, ev)
+    if cb - ca >= COVERAGE_MARGIN:
+        return Direction(b, a, f"{a} covers {cb:.0%} of {b} and adds material ({b} covers {ca:.0%} of it)", 1.0, ev)
+    if meta[b].get("copy_of") == a:
+        return Direction(a, b, "identical text, ingested later", 0.25, ev)
+    if meta[a].get("copy_of") == b:
+        return Direction(b, a, "identical text, ingested later", 0.25, ev)
+    return Direction(None, None, "no evidence of direction", 0.0, ev)
+
+
+def provenance(members: list[str], pairs: list[dict[str, Any]], meta: dict[str, dict[str, Any]]) -> tuple[str | None, list[dict[str, Any]]]:
+    """The likely origin and the reuse edges of one story."""
+    dirs = {(p["a"], p["b"]): (p, direction(p, meta)) for p in pairs}
+    score = dict.fromkeys(members, 0.0)
+    for _, d in dirs.values():
+        if d.source:
+            score[d.source] += d.weight
+            score[d.target] -= d.weight
+    best = max(members, key=lambda m: (score[m], -members.index(m)))
+    origin = best if score[best] > 0 else None
+
+    # Maximum spanning tree over same_story (Kruskal), then orient.
+    parent = {m: m for m in members}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    tree = []
+    for (a, b), (p, d) in sorted(dirs.items(), key=lambda kv: -kv[1][0]["same_story"]):
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[rb] = ra
+            tree.append((p, d))
+    adjacency: dict[str, list[str]] = {m: [] for m in members}
+    for p, _ in tree:
+        adjacency[p["a"]].append(p["b"])
+        adjacency[p["b"]].append(p["a"])
+    depth = _bfs_depth(origin or members[0], adjacency)
+    edges = []
+    for p, d in tree:
+        if d.source:
+            src, dst, reason = d.source, d.target, d.reason
+        else:
+            a, b = p["a"], p["b"]
+            src, dst = (a, b) if depth.get(a, 0) <= depth.get(b, 0) else (b, a)
+            reason = "no evidence of direction; drawn away from the origin" if origin else "no evidence of direction"
+        edges.append({
+            "from": src,
+            "to": dst,
+            "kind": p.get("kind") or "paraphrased",
+            "evidence": {**d.evidence, "reason": reason, "directed": bool(d.source)},
+        })
+    return origin, edges
+
+
+def _bfs_depth(root: str, adjacency: dict[str, list[str]]) -> dict[str, int]:
+    depth = {root: 0}
+    queue = [root]
+    while queue:
+        x = queue.pop(0)
+        for y in adjacency.get(x, []):
+            if y not in depth:
+                depth[y] = depth[x] + 1
+                queue.append(y)
+    return depth
+
+
+def pair_kind(links: list[dict[str, Any]]) -> str:
+    """How one version relates to the other overall: copied / edited / paraphrased (majority of linked sentences)."""
+    if not links:
+        return "paraphrased"
+    counts: dict[str, int] = {}
+    for lk in links:
+        counts[lk["kind"]] = counts.get(lk["kind"], 0) + len(lk["a"])
+    if counts.get("copied", 0) >= 0.9 * sum(counts.values()):
+        return "copied"
+    if counts.get("copied", 0) + counts.get("edited", 0) >= 0.5 * sum(counts.values()):
+        return "edited"
+    return "paraphrased"
