@@ -1,0 +1,202 @@
+"""Stages 1-8 over a corpus, end to end through the CLI with a real DuckDB file."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from unspun.errors import EXIT_INPUT, EXIT_PARTIAL
+
+from .conftest import DATA, load_json_stdout, run_cli
+
+CORPUS = DATA / "corpus.jsonl"
+STORIES = {"flood", "chip", "strike"}
+
+
+def groups(stories_json: dict) -> dict[str, set[str]]:
+    return {s["id"]: {m["id"] for m in s["members"]} for s in stories_json["stories"]}
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    db = tmp_path_factory.mktemp("store") / "news.duckdb"
+    proc = run_cli("ingest", str(CORPUS), "--db", str(db), "--json")
+    out = load_json_stdout(proc)
+    assert out["added"] == 17 and out["copies"] == 3 and out["rejected"] == []
+    return db
+
+
+def test_stories_are_exactly_the_written_ones(store):
+    out = load_json_stdout(run_cli("stories", "--db", str(store), "--json"))
+    found = sorted(sorted(g) for g in groups(out).values())
+    expected = sorted(sorted(f"{s}-{v}" for v in ("original", "copy", "edit", "rewrite")) for s in STORIES)
+    assert found == expected  # distractors and same-topic near misses are in no story
+    for s in out["stories"]:
+        name = s["members"][0]["id"].split("-")[0]
+        assert s["origin"] == f"{name}-original"  # published first
+        assert {"id", "title", "source", "published"} <= set(s["members"][0])
+        assert isinstance(s["findings"], list)
+        kinds = {(r["from"], r["to"]): r["kind"] for r in s["relations"]}
+        assert kinds.get((f"{name}-original", f"{name}-copy")) == "copied"
+
+
+def test_story_reuse_graph(store):
+    listing = load_json_stdout(run_cli("stories", "--db", str(store), "--json", "--no-findings"))
+    sid = next(s["id"] for s in listing["stories"] if any(m["id"] == "flood-rewrite" for m in s["members"]))
+    out = load_json_stdout(run_cli("story", sid, "--db", str(store), "--json"))
+    assert out["id"] == sid and out["origin"] == "flood-original"
+    assert len(out["edges"]) == 3  # a tree over four versions
+    for e in out["edges"]:
+        assert {"from", "to", "kind", "evidence"} <= set(e)
+        assert e["evidence"]["same_story"] >= 0.5
+        assert e["to"] != "flood-original"
+    assert run_cli("story", "s0000000000", "--db", str(store), "--json").returncode == EXIT_INPUT
+
+
+def test_match_new_rewrite(store, tmp_path):
+    new = tmp_path / "chip-new.txt"
+    new.write_text(
+        "A chipmaker has picked the Kestrel area for a huge new plant, the company said on Tuesday.\n\n"
+        "Solvane Technologies plans to spend 4.5 billion dollars on the factory, which could employ 3,000 people from 2028.\n\n"
+        "Its boss, Marcus Ilves, praised the region's water and workers. The government is adding 600 million dollars in aid."
+    )
+    out = load_json_stdout(run_cli("match", str(new), "--db", str(store), "--json"))
+    assert out["matches"], out
+    best = out["matches"][0]
+    assert {"story", "score", "documents"} <= set(best)
+    assert any(d.startswith("chip-") for d in best["documents"])
+    assert best["score"] >= 0.5
+    unrelated = tmp_path / "other.txt"
+    unrelated.write_text("A new bakery opened on Elm Street on Friday. It sells sourdough bread and pastries. Queues formed early.")
+    assert load_json_stdout(run_cli("match", str(unrelated), "--db", str(store), "--json"))["matches"] == []
+
+
+def test_ingest_is_idempotent(store):
+    pairs_before = _count(store, "pairs")
+    out = load_json_stdout(run_cli("ingest", str(CORPUS), "--db", str(store), "--json"))
+    assert out["added"] == 0 and out["duplicates"] == 17 and out["pairs_checked"] == 0
+    assert _count(store, "documents") == 17 and _count(store, "pairs") == pairs_before
+
+
+def test_interrupted_ingest_resumes(tmp_path):
+    db = tmp_path / "crash.duckdb"
+    proc = run_cli("ingest", str(CORPUS), "--db", str(db), "--batch-size", "5", env={"UNSPUN_TEST_CRASH_AFTER_BATCHES": "1"})
+    assert proc.returncode == 137  # died inside the second batch's transaction
+    assert _count(db, "documents") == 5  # only the committed batch is there
+    out = load_json_stdout(run_cli("ingest", str(CORPUS), "--db", str(db), "--json", "--batch-size", "5"))
+    assert out["duplicates"] == 5 and out["added"] == 12
+    stories = load_json_stdout(run_cli("stories", "--db", str(db), "--json", "--no-findings"))
+    assert len(stories["stories"]) == 3
+
+
+def test_incremental_ingest_updates_stories_without_recomputing(tmp_path):
+    lines = CORPUS.read_text().splitlines()
+    first = tmp_path / "first.jsonl"
+    later = tmp_path / "later.jsonl"
+    first.write_text("\n".join(x for x in lines if "-rewrite" not in x) + "\n")
+    later.write_text("\n".join(x for x in lines if "-rewrite" in x) + "\n")
+    db = tmp_path / "inc.duckdb"
+    load_json_stdout(run_cli("ingest", str(first), "--db", str(db), "--json"))
+    pairs_before = _pairs(db)
+    out = load_json_stdout(run_cli("ingest", str(later), "--db", str(db), "--json"))
+    assert out["added"] == 3 and out["verified_documents"] == 3
+    pairs_after = _pairs(db)
+    assert pairs_before <= pairs_after  # nothing recomputed or dropped
+    assert all("rewrite" in a + b for a, b in pairs_after - pairs_before)  # only the new documents were verified
+    stories = load_json_stdout(run_cli("stories", "--db", str(db), "--json", "--no-findings"))
+    assert all(len(s["members"]) == 4 for s in stories["stories"]) and len(stories["stories"]) == 3
+
+
+def test_directories_globs_and_bad_files(tmp_path):
+    src = tmp_path / "in"
+    (src / "sub").mkdir(parents=True)
+    shutil.copy(DATA.parent.parent / "examples" / "harbor_original.txt", src / "a.txt")
+    shutil.copy(DATA.parent.parent / "examples" / "harbor_rewrite.txt", src / "sub" / "b.md")
+    (src / "empty.txt").write_bytes(b"")
+    (src / "binary.html").write_bytes(b"\x00\x01\x02" * 100)
+    db = tmp_path / "d.duckdb"
+    proc = run_cli("ingest", str(src), str(tmp_path / "nothing-*.txt"), "--db", str(db), "--json")
+    assert proc.returncode == EXIT_PARTIAL
+    out = json.loads(proc.stdout)
+    assert out["added"] == 2
+    reasons = {r["source"].split("/")[-1]: r["reason"] for r in out["rejected"]}
+    assert "empty" in reasons["empty.txt"] and "binary" in reasons["binary.html"]
+    assert "no file matches" in reasons["nothing-*.txt"]
+    stories = load_json_stdout(run_cli("stories", "--db", str(db), "--json", "--no-findings"))
+    assert {m["id"] for m in stories["stories"][0]["members"]} == {str(src / "a.txt"), str(src / "sub" / "b.md")}
+
+
+def test_warc_input(tmp_path):
+    warcio = pytest.importorskip("warcio")
+    from io import BytesIO
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    path = tmp_path / "crawl.warc.gz"
+    pages = {
+        "https://news.example/flood": "<html><head><title>Flood</title></head><body><article><p>" + json.loads(CORPUS.read_text().splitlines()[0])["text"] + "</p></article></body></html>",
+        "https://farm.example/flood": "<html><body><article><p>" + json.loads(CORPUS.read_text().splitlines()[3])["text"] + "</p></article></body></html>",
+    }
+    with open(path, "wb") as f:
+        writer = WARCWriter(f, gzip=True)
+        for uri, html in pages.items():
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(uri, "response", payload=BytesIO(html.encode()), http_headers=headers))
+        writer.write_record(writer.create_warc_record("https://news.example/logo.png", "response", payload=BytesIO(b"\x89PNG"),
+                            http_headers=StatusAndHeaders("200 OK", [("Content-Type", "image/png")], protocol="HTTP/1.1")))
+    db = tmp_path / "w.duckdb"
+    out = load_json_stdout(run_cli("ingest", str(path), "--db", str(db), "--json"))
+    assert out["added"] == 2
+    stories = load_json_stdout(run_cli("stories", "--db", str(db), "--json", "--no-findings"))
+    ids = {m["id"] for m in stories["stories"][0]["members"]}
+    assert all(i.split(" ")[0] in pages and "<urn:uuid:" in i for i in ids)
+    assert {m["source"] for m in stories["stories"][0]["members"]} == {"news.example", "farm.example"}
+
+
+def test_truncated_warc_is_a_rejection_not_a_crash(tmp_path):
+    bad = tmp_path / "bad.warc.gz"
+    bad.write_bytes(b"\x1f\x8b\x08\x00garbage-not-really-gzip" * 3)
+    proc = run_cli("ingest", str(bad), "--db", str(tmp_path / "b.duckdb"), "--json")
+    assert proc.returncode == EXIT_PARTIAL
+    out = json.loads(proc.stdout)
+    assert out["added"] == 0 and out["rejected"] and "WARC" in out["rejected"][0]["reason"]
+
+
+def test_store_errors_are_clear(tmp_path):
+    notdb = tmp_path / "not.duckdb"
+    notdb.write_text("hello")
+    proc = run_cli("stories", "--db", str(notdb))
+    assert proc.returncode == EXIT_INPUT and b"Traceback" not in proc.stderr
+    proc = run_cli("stories", "--db", str(tmp_path / "missing.duckdb"))
+    assert proc.returncode == EXIT_INPUT and b"no such store" in proc.stderr
+
+
+def test_library_corpus_object(tmp_path):
+    from unspun.corpus import Corpus
+
+    with Corpus(tmp_path / "lib.duckdb") as corpus:
+        summary = corpus.ingest([str(CORPUS)])
+        assert summary.added == 17
+        assert len(corpus.stories(findings=False)) == 3
+        flood = json.loads(CORPUS.read_text().splitlines()[2])["text"]  # the light edit of the flood story
+        probe = tmp_path / "probe.txt"
+        probe.write_text(flood.replace("Sunday", "Sunday evening"))
+        matches = corpus.match(probe)
+        assert matches and any(d.startswith("flood-") for d in matches[0]["documents"])
+
+
+def _count(db, table):
+    import duckdb
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def _pairs(db):
+    import duckdb
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        return set(con.execute("SELECT a, b FROM pairs").fetchall())
