@@ -23,6 +23,7 @@ import hashlib
 import json
 import os
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -30,10 +31,10 @@ from typing import Any, Callable, Iterable
 import numpy as np
 
 from unspun import stories as story_stage
-from unspun.align.scores import SAME_STORY_THRESHOLD, lead_text
+from unspun.align import AlignOptions
+from unspun.align.scores import SAME_STORY_THRESHOLD, lead_text, name_set
 from unspun.errors import InputError, OptionsError, UnspunError
-from unspun.pipeline import CompareOptions, Comparer, document_from_raw
-from unspun.read import read_path, read_text
+from unspun.pipeline import CompareOptions, Comparer, document_from_raw, load
 from unspun.read.sources import iter_sources
 from unspun.records import Document, RawDocument, Rejected
 from unspun.report.json import finding_to_dict, link_to_dict
@@ -55,9 +56,9 @@ class CorpusOptions:
 
     batch_size: int = 64
     lead_k: int = 8
-    lead_min: float = 0.5
+    lead_min: float = 0.55
     static_k: int = 8
-    static_min: float = 0.8
+    static_min: float = 0.9
     minhash_min: float = 0.3
     max_candidates: int = 16
     findings: bool = True
@@ -103,8 +104,9 @@ class Corpus:
                  read_only: bool = False, create: bool = True, compare_options: CompareOptions | None = None) -> None:
         self.options = options or CorpusOptions()
         self.store = Store(db, read_only=read_only, create=create)
-        self._compare_options = compare_options or CompareOptions(findings=False, embeddings="require",
-                                                                  max_bytes=self.options.max_bytes)
+        self._compare_options = compare_options or CompareOptions(
+            findings=False, embeddings="require", max_bytes=self.options.max_bytes,
+            align=AlignOptions(link_single_sentences=False))
         self._comparer: Comparer | None = None
         self._static = None
         self._index_loaded = False
@@ -140,7 +142,9 @@ class Corpus:
     def _load_index(self) -> None:
         if self._index_loaded:
             return
-        ids, lead, static, sigs, verified = self.store.vectors()
+        ids, lead, static, sigs, verified, names = self.store.vectors()
+        self.names = [frozenset(n) for n in names]
+        self.name_df = Counter(n for ns in self.names for n in ns)
         self.ids = ids
         self.row = {d: i for i, d in enumerate(ids)}
         self.lead = lead.astype(np.float32)
@@ -152,8 +156,11 @@ class Corpus:
             self.lsh.add(i, s)
         self._index_loaded = True
 
-    def _append_index(self, doc_ids: list[str], lead: np.ndarray, static: np.ndarray, sigs: list[np.ndarray]) -> None:
+    def _append_index(self, doc_ids: list[str], lead: np.ndarray, static: np.ndarray, sigs: list[np.ndarray],
+                      names: list[frozenset[str]]) -> None:
         base = len(self.ids)
+        self.names.extend(names)
+        self.name_df.update(n for ns in names for n in ns)
         self.ids.extend(doc_ids)
         for k, d in enumerate(doc_ids):
             self.row[d] = base + k
@@ -217,6 +224,7 @@ class Corpus:
         lead = self.comparer.encoder.encode([lead_text(d.title, d.text) for d in docs]) if docs else np.zeros((0, 384), np.float32)
         static = self.static.encode([((d.title + ". ") if d.title else "") + d.text for d in docs]) if docs else np.zeros((0, 256), np.float32)
         sigs = [signature(d.text) for d in docs]
+        names = [name_set([s.text for s in d.sentences], d.title) for d in docs]
         seq = self.store.next_seq()
         rows = []
         copies_in_batch: dict[str, str] = {}
@@ -234,6 +242,7 @@ class Corpus:
                 "spans": to_blob(np.array([[s.start, s.end] for s in doc.sentences], dtype=np.int32).reshape(-1, 2), "<i4"),
                 "removed": json.dumps([{"text": r.text, "reason": r.reason} for r in doc.removed]),
                 "lead": to_blob(lv), "static": to_blob(sv, "<f2"), "minhash": to_blob(sig, "<u4"),
+                "names": json.dumps(sorted(names[k])),
             })
         self.store.begin()
         try:
@@ -247,31 +256,39 @@ class Corpus:
             raise
         summary.added += len(rows)
         summary.rejected.extend(rejected)
-        self._append_index([d.id for d in docs], lead, static.astype(np.float16).astype(np.float32), sigs)
+        self._append_index([d.id for d in docs], lead, static.astype(np.float16).astype(np.float32), sigs, names)
         self._components = None
 
     # --- phase 2: candidates and verification ----------------------------------------------------
 
     def candidates(self, row: int | None, lead: np.ndarray, static: np.ndarray, sig: np.ndarray) -> list[int]:
-        """Rows worth verifying against a document (its own row excluded), best first."""
+        """Rows worth verifying against one document (its own row excluded), best first."""
+        return self.candidates_many([row], lead[None, :], static[None, :], [sig])[0]
+
+    def candidates_many(self, rows: list[int | None], lead: np.ndarray, static: np.ndarray, sigs: list[np.ndarray]) -> list[list[int]]:
+        """Candidates for a batch of documents: one matrix product per index, not one per document."""
         o = self.options
         n = len(self.ids)
+        out: list[dict[int, float]] = [{} for _ in rows]
         if n == 0:
-            return []
-        scores: dict[int, float] = {}
-        for mat, vec, k, floor in ((self.lead, lead, o.lead_k, o.lead_min), (self.static_m, static, o.static_k, o.static_min)):
-            sims = mat @ vec
-            if row is not None:
-                sims[row] = -2.0
-            top = np.argpartition(-sims, min(k, n - 1))[: k + 1] if n > k + 1 else np.arange(n)
-            for j in top:
-                if sims[j] >= floor:
-                    scores[int(j)] = max(scores.get(int(j), -1.0), float(sims[j]))
-        for j in self.lsh.query(sig):
-            if j != row and jaccard(sig, self.sigs[j]) >= o.minhash_min:
-                scores[j] = max(scores.get(j, -1.0), 1.0)
-        ranked = sorted(scores, key=lambda j: -scores[j])
-        return ranked[: o.max_candidates]
+            return [[] for _ in rows]
+        for mat, q, k, floor in ((self.lead, lead, o.lead_k, o.lead_min), (self.static_m, static, o.static_k, o.static_min)):
+            sims = q @ mat.T
+            for qi, row in enumerate(rows):
+                if row is not None:
+                    sims[qi, row] = -2.0
+            kk = min(k, n - 1) if n > 1 else 0
+            top = np.argpartition(-sims, kk, axis=1)[:, : kk + 1] if n > 1 else np.zeros((len(rows), 1), dtype=int)
+            for qi in range(len(rows)):
+                for j in top[qi]:
+                    v = float(sims[qi, j])
+                    if v >= floor:
+                        out[qi][int(j)] = max(out[qi].get(int(j), -1.0), v)
+        for qi, (row, sig) in enumerate(zip(rows, sigs)):
+            for j in self.lsh.query(sig):
+                if j != row and jaccard(sig, self.sigs[j]) >= o.minhash_min:
+                    out[qi][j] = max(out[qi].get(j, -1.0), 1.0)
+        return [sorted(c, key=lambda j: -c[j])[: o.max_candidates] for c in out]
 
     def build_stories(self, summary: IngestSummary | None = None, *, progress: Progress | None = None, chunk: int = 32) -> IngestSummary:
         """Verify the candidates of every document not yet verified (resumable)."""
@@ -283,8 +300,9 @@ class Corpus:
             ids = [self.ids[i] for i in rows]
             known = self.store.known_pairs(ids)
             wanted: list[tuple[str, str]] = []
-            for i in rows:
-                for j in self.candidates(i, self.lead[i], self.static_m[i], self.sigs[i]):
+            found = self.candidates_many(rows, self.lead[rows], self.static_m[rows], [self.sigs[i] for i in rows])
+            for i, cands in zip(rows, found):
+                for j in cands:
                     a, b = (self.ids[i], self.ids[j]) if i < j else (self.ids[j], self.ids[i])
                     if (a, b) not in known:
                         known.add((a, b))
@@ -337,6 +355,7 @@ class Corpus:
                 "a": a, "b": b, "same_story": c.scores.same_story, "a_coverage": c.scores.a_coverage,
                 "b_coverage": c.scores.b_coverage, "kind": story_stage.pair_kind(links), "links": links,
                 "findings": None, "algorithm": f"{c.algorithms['align']}+{story_stage.ALGORITHM}",
+                "evidence": dict(c.scores.evidence),
             })
         return rows, new
 
@@ -345,8 +364,23 @@ class Corpus:
     def components(self) -> list[list[str]]:
         if self._components is None:
             self._load_index()
-            self._components = story_stage.components(self.ids, self.store.story_edges(SAME_STORY_THRESHOLD))
+            edges = [(p["a"], p["b"], p["same_story"]) for p in
+                     self.store.candidate_edges(SAME_STORY_THRESHOLD, story_stage.EDGE_MIN_COVERAGE)
+                     if _edge(p) and self._share_distinctive_name(p["a"], p["b"])]
+            self._components = story_stage.components(self.ids, edges)
         return self._components
+
+    def _is_edge(self, p: dict[str, Any]) -> bool:
+        return _edge(p) and self._share_distinctive_name(p["a"], p["b"])
+
+    def _share_distinctive_name(self, a: str, b: str) -> bool:
+        """Corpus evidence: two versions that each name >= 2 rare names (people, places, firms
+        in at most 0.5% of the corpus, or 20 documents) must share one. Template words of
+        wire notices ("Qtr", "Shr", "Revs") are common, so they do not count."""
+        limit = max(20, 0.005 * len(self.ids))
+        na = {n for n in self.names[self.row[a]] if self.name_df[n] <= limit}
+        nb = {n for n in self.names[self.row[b]] if self.name_df[n] <= limit}
+        return len(na) < 2 or len(nb) < 2 or bool(na & nb)
 
     def _story_of(self) -> dict[str, str]:
         return {d: story_stage.story_id(members) for members in self.components() for d in members}
@@ -366,7 +400,7 @@ class Corpus:
             if story_stage.story_id(members) == story_id:
                 meta = self.store.metadata(members)
                 pairs = self.store.pairs_among(members)
-                origin, edges = story_stage.provenance(members, [p for p in pairs if p["same_story"] >= SAME_STORY_THRESHOLD], meta)
+                origin, edges = story_stage.provenance(members, [p for p in pairs if self._is_edge(p)], meta)
                 if self.options.findings if findings is None else findings:
                     for e in edges:
                         e["findings"] = self._edge_findings(e["from"], e["to"])
@@ -375,7 +409,7 @@ class Corpus:
 
     def _story_summary(self, members: list[str], want_findings: bool, limit: int) -> dict[str, Any]:
         meta = self.store.metadata(members)
-        pairs = [p for p in self.store.pairs_among(members) if p["same_story"] >= SAME_STORY_THRESHOLD]
+        pairs = [p for p in self.store.pairs_among(members) if self._is_edge(p)]
         origin, edges = story_stage.provenance(members, pairs, meta)
         relations = [{"from": e["from"], "to": e["to"], "kind": e["kind"], "same_story": e["evidence"]["same_story"]} for e in edges]
         found: list[dict[str, Any]] = []
@@ -424,9 +458,12 @@ class Corpus:
     # --- match ---------------------------------------------------------------------------------------
 
     def match(self, source: str | os.PathLike | Document, *, limit: int = 5) -> list[dict[str, Any]]:
-        """Which stored stories does this article rewrite? Best first."""
+        """Which stored stories does this article rewrite? Best first.
+
+        ``source`` is article text (``str``), a file (``pathlib.Path``) or a loaded Document.
+        """
         self._load_index()
-        doc = source if isinstance(source, Document) else _load(source, self._compare_options)
+        doc = load(source, doc_id="query", options=self._compare_options)
         vec = self.comparer.sentence_vectors(doc)
         static = self.static.encode([((doc.title + ". ") if doc.title else "") + doc.text])[0]
         cands = self.candidates(None, vec[1], static, signature(doc.text))
@@ -438,7 +475,7 @@ class Corpus:
         best: dict[str, dict[str, Any]] = {}
         for d, other in others.items():
             c = self.comparer.compare_documents(other, doc, vectors_a=vectors[d], vectors_b=vec)
-            if c.scores.same_story < SAME_STORY_THRESHOLD:
+            if not story_stage.is_story_edge(c.scores.same_story, c.scores.a_coverage, c.scores.b_coverage, c.scores.evidence):
                 continue
             sid = story_of.get(d) or story_stage.story_id([d])
             entry = best.setdefault(sid, {"story": sid, "score": 0.0, "documents": []})
@@ -458,6 +495,10 @@ class Corpus:
                 "rejected": self.store.count("rejected"), "stories": len(self.components())}
 
 
+def _edge(p: dict[str, Any]) -> bool:
+    return story_stage.is_story_edge(p["same_story"], p["a_coverage"], p["b_coverage"], p.get("evidence"))
+
+
 def _member(m: dict[str, Any]) -> dict[str, Any]:
     return {"id": m["id"], "title": m.get("title"), "source": m.get("source"), "published": m.get("published"),
             "url": m.get("url")}
@@ -473,9 +514,3 @@ def _site(doc: Document, meta: dict[str, Any]) -> str | None:
 
         return urlparse(url).hostname
     return None
-
-
-def _load(source: str | os.PathLike, options: CompareOptions) -> Document:
-    name = os.fspath(source)
-    raw = read_path(name, max_bytes=options.max_bytes) if name == "-" or Path(name).exists() or not isinstance(source, str) else read_text(source, doc_id="text")
-    return document_from_raw(raw, options)

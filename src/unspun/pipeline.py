@@ -6,6 +6,8 @@ none of them re-implements a stage.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import os
 import time
 from dataclasses import dataclass, field
@@ -15,7 +17,7 @@ from typing import Union
 from unspun import align as align_stage
 from unspun import segment as segment_stage
 from unspun.align import AlignOptions
-from unspun.align.scores import lead_text, pair_features, scores
+from unspun.align.scores import lead_text, name_set, pair_features, scores
 from unspun.drift import DriftOptions
 from unspun.errors import InputError, MissingExtra, ModelNotBuilt, OptionsError
 from unspun.extract import ExtractOptions, extract
@@ -96,6 +98,7 @@ class Comparer:
                     raise
                 self.warnings = (f"{exc}; aligning on words only (paraphrases will be missed)",)
         self._drift = None
+        self._feature_cache: dict = {}
 
     def compare(self, a: Source, b: Source) -> Comparison:
         t0 = time.perf_counter()
@@ -122,13 +125,14 @@ class Comparer:
             vecs = self.encoder.encode(texts)
             emb_a, emb_b = vecs[:na], vecs[na : na + nb]
             lead_cos = float(vecs[-2] @ vecs[-1])
-        fa, fb = featurize(doc_a, emb_a), featurize(doc_b, emb_b)
+        fa, names_a = self._features(doc_a, emb_a)
+        fb, names_b = self._features(doc_b, emb_b)
         timings["represent"] = time.perf_counter() - t
         t = time.perf_counter()
         alignment = align_stage.align(fa, fb, self.options.align)
         words_a = [len(words(s.text)) for s in doc_a.sentences]
         words_b = [len(words(s.text)) for s in doc_b.sentences]
-        feats = pair_features(fa, fb, alignment.links, alignment.lexical, words_a, words_b, lead_cos)
+        feats = pair_features(fa, fb, alignment.links, alignment.lexical, words_a, words_b, lead_cos, (names_a, names_b))
         pair_scores = scores(feats, semantic=self.encoder is not None)
         timings["align"] = time.perf_counter() - t
         findings: tuple = ()
@@ -157,6 +161,19 @@ class Comparer:
             warnings=tuple(warnings),
             timings={k: round(v * 1000, 2) for k, v in timings.items()},
         )
+
+    def _features(self, doc: Document, emb):  # noqa: ANN001, ANN202
+        """Lexical features and names of a document, computed once per document text (a corpus
+        verifies one document against several others)."""
+        key = (doc.id, hashlib.blake2b(doc.text.encode("utf-8", "surrogatepass"), digest_size=12).digest())
+        hit = self._feature_cache.get(key)
+        if hit is None:
+            hit = (featurize(doc), name_set([s.text for s in doc.sentences], doc.title))
+            self._feature_cache[key] = hit
+            if len(self._feature_cache) > 4096:
+                self._feature_cache.pop(next(iter(self._feature_cache)))
+        feats, names = hit
+        return dataclasses.replace(feats, embeddings=emb), names
 
     def sentence_vectors(self, doc: Document) -> tuple:
         """(sentence matrix, lead vector) of a document, as :meth:`compare_documents` uses them."""

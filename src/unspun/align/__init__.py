@@ -43,6 +43,9 @@ class AlignOptions:
     ``strict``: a link anywhere (reordering allowed); ``contextual``: a link whose
     position agrees with its neighbours; ``merge``: a sentence joining a neighbour's
     link. ``*_lexical`` are the same thresholds when no embeddings are available.
+    ``link_single_sentences``: two one-sentence documents are linked whenever they
+    score ``single_pair`` (someone comparing two sentences wants their diff); the
+    corpus turns this off, where one-line notices are not rewrites of each other.
     """
 
     strict: float = 0.56
@@ -56,6 +59,7 @@ class AlignOptions:
     w_lexical: float = 0.40
     w_anchor: float = 0.10
     single_pair: float = 0.25
+    link_single_sentences: bool = True
 
     def __post_init__(self) -> None:
         for name in ("strict", "contextual", "merge", "strict_lexical", "contextual_lexical", "merge_lexical"):
@@ -93,6 +97,7 @@ def align(fa: SentenceFeatures, fb: SentenceFeatures, options: AlignOptions | No
     sem = semantic_matrix(fa, fb)
     anc = anchor_matrix(fa, fb)
     score = blend(lex, sem, anc, opts)
+    score *= _number_clash(fa, fb)
     # Verbatim copies are certain whatever the scorers say.
     index_b: dict[str, list[int]] = {}
     for j, t in enumerate(fb.normalized):
@@ -108,7 +113,7 @@ def align(fa: SentenceFeatures, fb: SentenceFeatures, options: AlignOptions | No
 
     pair_of_a: dict[int, int] = {}
     pair_of_b: dict[int, int] = {}
-    if n == 1 and m == 1 and score[0, 0] >= opts.single_pair:
+    if opts.link_single_sentences and n == 1 and m == 1 and score[0, 0] >= opts.single_pair:
         # Two single sentences: the user asserts they correspond; show how they differ.
         pair_of_a[0] = pair_of_b[0] = 0
     _monotone(score, contextual, pair_of_a, pair_of_b)
@@ -135,6 +140,32 @@ def align(fa: SentenceFeatures, fb: SentenceFeatures, options: AlignOptions | No
         lexical=lex,
         semantic=sem,
     )
+
+
+def _number_clash(fa: SentenceFeatures, fb: SentenceFeatures) -> np.ndarray:
+    """Cut the score of sentence pairs whose figures disagree.
+
+    Templated reports ("Shr 24 cts vs 31 cts, Net 2.2 mln vs 2.9 mln") look alike to
+    every scorer but say different things. Two sentences that each give several
+    figures and share none are cut to 0.3x; a sentence made mostly of figures (a table
+    row) that shares fewer than half of them, to 0.2x. A rewrite that changes one
+    figure of a normal sentence still shares the others and keeps its score.
+    Both sentences must give figures for any cut.
+    """
+    out = np.ones((len(fa.numbers), len(fb.numbers)), dtype=np.float32)
+    dense_a, dense_b = fa.dense, fb.dense
+    for i, na in enumerate(fa.numbers):
+        if not na:
+            continue
+        for j, nb in enumerate(fb.numbers):
+            if not nb:
+                continue
+            shared = len(na & nb)
+            if (dense_a[i] or dense_b[j]) and shared < 0.5 * min(len(na), len(nb)):
+                out[i, j] = 0.2
+            elif len(na) >= 2 and len(nb) >= 2 and not shared:
+                out[i, j] = 0.3
+    return out
 
 
 def label_link(a_norm: str, b_norm: str) -> str:

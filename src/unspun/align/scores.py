@@ -46,6 +46,7 @@ class PairFeatures:
     name_overlap: float
     number_overlap: float
     link_mean: float
+    names_min: int = 0
 
     def vector(self) -> dict[str, float]:
         return {
@@ -56,6 +57,7 @@ class PairFeatures:
             "name_overlap": self.name_overlap,
             "number_overlap": self.number_overlap,
             "link_mean": self.link_mean,
+            "names_min": float(self.names_min),
         }
 
 
@@ -94,6 +96,26 @@ def _overlap(a: list[frozenset[str]], b: list[frozenset[str]]) -> float:
     return len(sa & sb) / min(len(sa), len(sb))
 
 
+_NOT_NAMES = frozenset(
+    """january february march april may june july august september october november december monday tuesday
+    wednesday thursday friday saturday sunday inc corp co ltd plc group company bank ministry president minister
+    government department university court party council agency office mr mrs ms dr""".split()
+)
+
+
+def name_set(sentences: list[str], title: str | None) -> frozenset[str]:
+    """Names a document mentions (capitalised words, not sentence-initial, not months or company suffixes)."""
+    from unspun.represent.text import name_tokens
+
+    out: set[str] = set()
+    for text in sentences:
+        first = text.split()[0].lower().strip("\"'“‘(") if text.split() else ""
+        out |= {t for t in name_tokens(text) if t not in _NOT_NAMES and t != first}
+    if title:
+        out |= {t for t in name_tokens(title) if t not in _NOT_NAMES}
+    return frozenset(out)
+
+
 def pair_features(
     fa: SentenceFeatures,
     fb: SentenceFeatures,
@@ -102,6 +124,7 @@ def pair_features(
     words_a: list[int],
     words_b: list[int],
     lead_cosine: float | None = None,
+    names: tuple[frozenset[str], frozenset[str]] | None = None,
 ) -> PairFeatures:
     """``lead_cosine``: cosine of the embedded leads (see :func:`lead_text`); None without embeddings."""
     linked_a = {i for link in links for i in link.a}
@@ -112,7 +135,9 @@ def pair_features(
         doc_cosine=doc,
         coverage_a=coverage(words_a, linked_a),
         coverage_b=coverage(words_b, linked_b),
-        name_overlap=_overlap(list(fa.names), list(fb.names)),
+        name_overlap=(len(names[0] & names[1]) / min(len(names[0]), len(names[1])) if names and names[0] and names[1]
+                      else _overlap(list(fa.names), list(fb.names))),
+        names_min=min(len(names[0]), len(names[1])) if names else 0,
         number_overlap=_overlap(list(fa.numbers), list(fb.numbers)),
         link_mean=float(np.mean([link.similarity for link in links])) if links else 0.0,
     )

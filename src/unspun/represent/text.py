@@ -57,9 +57,17 @@ def content_terms(text: str) -> list[str]:
 _NUM = re.compile(r"\d+(?:[.,]\d+)*")
 
 
+_WORD_NUM = {w: str(i) for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
+    "eighteen nineteen twenty".split())}
+_WORD_NUM_RE = re.compile(r"\b(" + "|".join(list(_WORD_NUM)[2:]) + r")\b", re.I)
+
+
 def number_tokens(text: str) -> frozenset[str]:
-    """Digit sequences with separators removed ("2,000" -> "2000"); a cheap alignment anchor."""
-    return frozenset(m.group(0).replace(",", "") for m in _NUM.finditer(text))
+    """Numbers with separators removed ("2,000" -> "2000", "three" -> "3"); a cheap alignment anchor."""
+    found = {m.group(0).replace(",", "") for m in _NUM.finditer(text)}
+    found |= {_WORD_NUM[m.group(0).lower()] for m in _WORD_NUM_RE.finditer(text)}
+    return frozenset(found)
 
 
 

@@ -45,7 +45,7 @@ CREATE TABLE IF NOT EXISTS documents (
     text TEXT NOT NULL,
     spans BLOB NOT NULL,
     removed TEXT,
-    lead BLOB, static BLOB, minhash BLOB,
+    lead BLOB, static BLOB, minhash BLOB, names TEXT,
     verified BOOLEAN DEFAULT FALSE,
     added_at TIMESTAMP
 );
@@ -54,10 +54,18 @@ CREATE TABLE IF NOT EXISTS sentence_vectors (doc_id TEXT PRIMARY KEY, vecs BLOB)
 CREATE TABLE IF NOT EXISTS pairs (
     a TEXT NOT NULL, b TEXT NOT NULL,
     same_story DOUBLE, a_coverage DOUBLE, b_coverage DOUBLE,
-    kind TEXT, links TEXT, findings TEXT, algorithm TEXT,
+    kind TEXT, links TEXT, findings TEXT, algorithm TEXT, evidence TEXT,
     PRIMARY KEY (a, b)
 );
 """
+
+
+def _insert_many(con, sql_head: str, rows: list[list[Any]], width: int, chunk: int = 256) -> None:  # noqa: ANN001
+    """Multi-row INSERT ... VALUES (...), (...): much faster in DuckDB than executemany."""
+    one = "(" + ", ".join(["?"] * width) + ")"
+    for start in range(0, len(rows), chunk):
+        part = rows[start: start + chunk]
+        con.execute(f"{sql_head} VALUES " + ", ".join([one] * len(part)), [v for r in part for v in r])
 
 
 def _now() -> datetime:
@@ -144,19 +152,20 @@ class Store:
         if not rows:
             return
         now = _now()
-        self.con.executemany(
+        _insert_many(
+            self.con,
             "INSERT INTO documents (doc_id, seq, content_hash, text_hash, copy_of, title, source, url, published, path, format,"
-            " text, spans, removed, lead, static, minhash, verified, added_at) VALUES"
-            " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE, ?)",
+            " text, spans, removed, lead, static, minhash, names, added_at)",
             [[r["doc_id"], r["seq"], r["content_hash"], r["text_hash"], r.get("copy_of"), r.get("title"), r.get("source"), r.get("url"),
               r.get("published"), r.get("path"), r.get("format"), r["text"], r["spans"], r.get("removed"),
-              r.get("lead"), r.get("static"), r.get("minhash"), now] for r in rows],
+              r.get("lead"), r.get("static"), r.get("minhash"), r.get("names"), now] for r in rows],
+            19,
         )
 
     def add_rejected(self, items: Iterable[Rejected]) -> None:
         rows = [[r.source, r.doc_id, r.stage, r.reason, _now()] for r in items]
         if rows:
-            self.con.executemany("INSERT INTO rejected VALUES (?, ?, ?, ?, ?)", rows)
+            _insert_many(self.con, "INSERT INTO rejected", rows, 5)
 
     def count(self, table: str) -> int:
         assert table in {"documents", "rejected", "pairs", "sentence_vectors"}
@@ -184,15 +193,16 @@ class Store:
         rows = self.con.execute(sql + (" WHERE doc_id IN (SELECT unnest(?))" if ids is not None else ""), [ids] if ids is not None else []).fetchall()
         return {r[0]: {"id": r[0], "title": r[1], "source": r[2], "published": r[3], "url": r[4], "seq": r[5], "copy_of": r[6]} for r in rows}
 
-    def vectors(self) -> tuple[list[str], np.ndarray, np.ndarray, list[np.ndarray], np.ndarray]:
-        """All documents' ids, lead vectors, static vectors, MinHash signatures, and verified flags, in seq order."""
-        rows = self.con.execute("SELECT doc_id, lead, static, minhash, verified FROM documents ORDER BY seq").fetchall()
+    def vectors(self) -> tuple[list[str], np.ndarray, np.ndarray, list[np.ndarray], np.ndarray, list[list[str]]]:
+        """All documents' ids, lead vectors, static vectors, MinHash signatures, verified flags and names, in seq order."""
+        rows = self.con.execute("SELECT doc_id, lead, static, minhash, verified, names FROM documents ORDER BY seq").fetchall()
         ids = [r[0] for r in rows]
         lead = np.stack([from_blob(r[1]) for r in rows]) if rows else np.zeros((0, 384), np.float32)
         static = np.stack([from_blob(r[2], "<f2").astype(np.float32) for r in rows]) if rows else np.zeros((0, 256), np.float32)
         sigs = [from_blob(r[3], "<u4") for r in rows]
         verified = np.array([bool(r[4]) for r in rows], dtype=bool)
-        return ids, lead, static, sigs, verified
+        names = [json.loads(r[5]) if r[5] else [] for r in rows]
+        return ids, lead, static, sigs, verified, names
 
     def mark_verified(self, ids: list[str]) -> None:
         if ids:
@@ -208,17 +218,18 @@ class Store:
 
     def add_sentence_vectors(self, items: dict[str, np.ndarray]) -> None:
         if items:
-            self.con.executemany("INSERT OR IGNORE INTO sentence_vectors VALUES (?, ?)",
-                                 [[k, to_blob(v, "<f2")] for k, v in items.items()])
+            _insert_many(self.con, "INSERT OR IGNORE INTO sentence_vectors", [[k, to_blob(v, "<f2")] for k, v in items.items()], 2)
 
     # --- pairs -------------------------------------------------------------------------------
 
     def add_pairs(self, rows: list[dict[str, Any]]) -> None:
         if rows:
-            self.con.executemany(
-                "INSERT OR REPLACE INTO pairs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            _insert_many(
+                self.con, "INSERT OR REPLACE INTO pairs",
                 [[r["a"], r["b"], r["same_story"], r["a_coverage"], r["b_coverage"], r["kind"], json.dumps(r["links"]),
-                  json.dumps(r["findings"]) if r.get("findings") is not None else None, r["algorithm"]] for r in rows],
+                  json.dumps(r["findings"]) if r.get("findings") is not None else None, r["algorithm"],
+                  json.dumps(r.get("evidence") or {})] for r in rows],
+                10,
             )
 
     def known_pairs(self, ids: list[str]) -> set[tuple[str, str]]:
@@ -227,17 +238,22 @@ class Store:
         ).fetchall()
         return {(a, b) for a, b in rows}
 
-    def story_edges(self, threshold: float) -> list[tuple[str, str, float]]:
-        return [(a, b, s) for a, b, s in self.con.execute(
-            "SELECT a, b, same_story FROM pairs WHERE same_story >= ?", [threshold]).fetchall()]
+    def candidate_edges(self, threshold: float, min_coverage: float) -> list[dict[str, Any]]:
+        """Pairs that pass the score and coverage floors (the caller applies the full edge rule)."""
+        rows = self.con.execute(
+            "SELECT a, b, same_story, a_coverage, b_coverage, evidence FROM pairs"
+            " WHERE same_story >= ? AND greatest(a_coverage, b_coverage) >= ?", [threshold, min_coverage]).fetchall()
+        return [{"a": r[0], "b": r[1], "same_story": r[2], "a_coverage": r[3], "b_coverage": r[4],
+                 "evidence": json.loads(r[5]) if r[5] else {}} for r in rows]
 
     def pairs_among(self, ids: list[str]) -> list[dict[str, Any]]:
         rows = self.con.execute(
-            "SELECT a, b, same_story, a_coverage, b_coverage, kind, links, findings FROM pairs"
+            "SELECT a, b, same_story, a_coverage, b_coverage, kind, links, findings, evidence FROM pairs"
             " WHERE a IN (SELECT unnest(?)) AND b IN (SELECT unnest(?))", [ids, ids]
         ).fetchall()
         return [{"a": r[0], "b": r[1], "same_story": r[2], "a_coverage": r[3], "b_coverage": r[4], "kind": r[5],
-                 "links": json.loads(r[6]) if r[6] else [], "findings": json.loads(r[7]) if r[7] else None} for r in rows]
+                 "links": json.loads(r[6]) if r[6] else [], "findings": json.loads(r[7]) if r[7] else None,
+                 "evidence": json.loads(r[8]) if r[8] else {}} for r in rows]
 
     def set_findings(self, a: str, b: str, findings: dict[str, list[dict[str, Any]]]) -> None:
         """Findings of the pair, keyed by the id of the version taken as the source (A)."""

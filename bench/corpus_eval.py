@@ -1,0 +1,270 @@
+"""Corpus: do rewrites land in their original's story, and how fast does it scale?
+
+The corpus: l2r_llm_rewrites originals and rewrites (news domain, or --domains all)
+among bbc_news_corpus and reuters21578 distractors. A held-out sample of rewrites is
+kept out of the store and used as `match` queries.
+
+Printed, in the same run on the same corpus:
+* recall: share of rewrites in the same story as their original, by rewriting model;
+* Adjusted Rand Index against the known stories (l2r originals with their rewrites;
+  every distractor alone), with Reuters-only clusters (natural near-duplicates in 1987
+  wire copy: corrections, repeats) reported separately and not counted as errors;
+* false merges: stories that mix different originals or pull in a distractor;
+* datasketch MinHashLSH and rensa (if installed) on the same documents: recall of the
+  rewrite -> original pair as an LSH candidate, and their time;
+* speed: documents/second for ingest and for story building, peak memory, match
+  latency (warm) and a growth curve with --curve.
+
+    python bench/corpus_eval.py [--data DIR] [--domains news|all] [--distractors N] [--curve 1000,5000,20000]
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import resource
+import statistics
+import tempfile
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import numpy as np
+from common import data_dir, parser, read_jsonl, table
+
+from unspun.corpus import Corpus, CorpusOptions
+
+
+def build_corpus(data: Path, domains: str, distractors: int | None, holdout: int, seed: int = 1):
+    l2r = [r for r in read_jsonl(data / "l2r_llm_rewrites" / "pairs.jsonl.gz") if domains == "all" or r["domain"] == "NewsArticle"]
+    rng = random.Random(seed)
+    docs, gold, model_of = [], {}, {}
+    originals = {}
+    for r in l2r:
+        originals.setdefault(r["source_id"], r["original"])
+    for sid, text in originals.items():
+        docs.append({"id": f"orig:{sid}", "text": text})
+        gold[f"orig:{sid}"] = sid
+    rewrites = [r for r in l2r]
+    rng.shuffle(rewrites)
+    held = rewrites[:holdout]
+    for r in rewrites[holdout:]:
+        docs.append({"id": f"rw:{r['id']}", "text": r["rewrite"]})
+        gold[f"rw:{r['id']}"] = r["source_id"]
+        model_of[f"rw:{r['id']}"] = r["model"]
+    extra = []
+    for r in read_jsonl(data / "bbc_news_corpus" / "articles.jsonl.gz"):
+        extra.append({"id": r["id"], "text": (r.get("title") or "") + "\n\n" + r["text"]})
+    for r in read_jsonl(data / "reuters21578" / "articles.jsonl.gz"):
+        if r.get("body"):
+            extra.append({"id": f"reuters:{r['newid']}", "text": ((r.get("title") or "").title() + "\n\n" + r["body"]),
+                          "published": r.get("date")})
+    rng.shuffle(extra)
+    if distractors is not None:
+        extra = extra[:distractors]
+    docs.extend(extra)
+    rng.shuffle(docs)
+    return docs, gold, model_of, held
+
+
+def ari(labels_true: list, labels_pred: list) -> float:
+    """Adjusted Rand Index (Hubert & Arabie), from the contingency table."""
+    def comb2(x):
+        return x * (x - 1) / 2
+
+    cont = Counter(zip(labels_true, labels_pred))
+    a = Counter(labels_true)
+    b = Counter(labels_pred)
+    n = len(labels_true)
+    sum_ij = sum(comb2(v) for v in cont.values())
+    sum_a = sum(comb2(v) for v in a.values())
+    sum_b = sum(comb2(v) for v in b.values())
+    expected = sum_a * sum_b / comb2(n)
+    maximum = (sum_a + sum_b) / 2
+    return (sum_ij - expected) / (maximum - expected) if maximum != expected else 1.0
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def baselines(docs, gold, model_of) -> list[list]:
+    """datasketch MinHashLSH and rensa on word 5-gram shingles: is the original a candidate of each rewrite?"""
+    from unspun.represent.text import words
+
+    def shingles(text: str, k: int = 5) -> set[bytes]:
+        ws = words(text)
+        return {" ".join(ws[i: i + k]).encode() for i in range(max(1, len(ws) - k + 1))}
+
+    origin_of = {d: f"orig:{sid}" for d, sid in gold.items() if d.startswith("rw:")}
+    rows = []
+    try:
+        from datasketch import MinHash, MinHashLSH
+
+        t0 = time.perf_counter()
+        lsh = MinHashLSH(threshold=0.5, num_perm=128)
+        mh = {}
+        for d in docs:
+            m = MinHash(num_perm=128)
+            m.update_batch(list(shingles(d["text"])))
+            mh[d["id"]] = m
+            lsh.insert(d["id"], m)
+        found = sum(origin_of[d] in lsh.query(mh[d]) for d in origin_of)
+        rows.append(["datasketch MinHashLSH (5-grams, threshold 0.5)", found / len(origin_of), len(docs) / (time.perf_counter() - t0)])
+    except ImportError:
+        rows.append(["datasketch (not installed)", float("nan"), float("nan")])
+    try:
+        from rensa import RMinHash, RMinHashLSH
+
+        t0 = time.perf_counter()
+        lsh = RMinHashLSH(threshold=0.5, num_perm=128, num_bands=16)
+        mh = {}
+        keys = {d["id"]: k for k, d in enumerate(docs)}
+        for d in docs:
+            m = RMinHash(num_perm=128, seed=42)
+            m.update([s.decode() for s in shingles(d["text"])])
+            mh[d["id"]] = m
+            lsh.insert(keys[d["id"]], m)
+        found = sum(keys[origin_of[d]] in lsh.query(mh[d]) for d in origin_of)
+        rows.append(["rensa RMinHashLSH (5-grams, threshold 0.5)", found / len(origin_of), len(docs) / (time.perf_counter() - t0)])
+    except ImportError:
+        rows.append(["rensa (not installed)", float("nan"), float("nan")])
+    return rows
+
+
+def run(docs, gold, model_of, held, options: CorpusOptions, workdir: Path, label: str) -> dict:
+    src = workdir / f"{label}.jsonl"
+    src.write_text("".join(json.dumps(d) + "\n" for d in docs))
+    db = workdir / f"{label}.duckdb"
+    corpus = Corpus(db, options)
+    t0 = time.perf_counter()
+    summary = corpus.ingest([str(src)], stories=False)
+    t_docs = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    corpus.build_stories(summary)
+    t_stories = time.perf_counter() - t1
+    comps = corpus.components()
+    story_of = {d: k for k, members in enumerate(comps) for d in members}
+    result = {"docs": len(docs), "ingest_s": t_docs, "stories_s": t_stories, "pairs": summary.pairs,
+              "peak_mb": peak_mb(), "comps": comps, "story_of": story_of, "corpus": corpus}
+    # match latency on held-out rewrites (warm: models loaded, store open)
+    corpus.match(held[0]["rewrite"]) if held else None
+    lat, hits = [], 0
+    for r in held:
+        t = time.perf_counter()
+        m = corpus.match(r["rewrite"])
+        lat.append((time.perf_counter() - t) * 1000)
+        hits += bool(m) and any(d == f"orig:{r['source_id']}" or gold.get(d) == r["source_id"] for d in m[0]["documents"])
+    result["match_ms"] = statistics.median(lat) if lat else float("nan")
+    result["match_p90"] = sorted(lat)[int(0.9 * len(lat))] if lat else float("nan")
+    result["match_recall"] = hits / len(held) if held else float("nan")
+    return result
+
+
+def evaluate(res: dict, docs, gold, model_of) -> dict:
+    story_of = res["story_of"]
+    by_model: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for d, sid in gold.items():
+        if d.startswith("rw:"):
+            ok = story_of.get(d) is not None and story_of.get(d) == story_of.get(f"orig:{sid}")
+            by_model[model_of[d]][0] += ok
+            by_model[model_of[d]][1] += 1
+    reuters_only, mixed, with_distractor = 0, 0, 0
+    for members in res["comps"]:
+        labels = {gold.get(m) for m in members}
+        if all(m.startswith("reuters:") for m in members):
+            reuters_only += 1
+            continue
+        known = {x for x in labels if x is not None}
+        if len(known) > 1:
+            mixed += 1
+        if None in labels and known:
+            with_distractor += 1
+        if not known and any(not m.startswith("reuters:") for m in members):
+            with_distractor += 1
+    ids = [d["id"] for d in docs]
+    truth = [gold.get(d, d) for d in ids]
+    pred = [story_of.get(d, f"single:{d}") for d in ids]
+    pred_excl = [p if not (isinstance(p, int) and all(m.startswith("reuters:") for m in res["comps"][p])) else f"single:{d}" for d, p in zip(ids, pred)]
+    # Reuters-only clusters are real copies: score them as correct by giving their members one gold label.
+    truth_r = list(truth)
+    for k, (d, p) in enumerate(zip(ids, pred)):
+        if isinstance(p, int) and all(m.startswith("reuters:") for m in res["comps"][p]):
+            truth_r[k] = f"reuters-cluster:{p}"
+    total = [sum(v[0] for v in by_model.values()), sum(v[1] for v in by_model.values())]
+    return {
+        "recall_by_model": {m: v[0] / v[1] for m, v in sorted(by_model.items())},
+        "recall": total[0] / total[1],
+        "ari_strict": ari(truth, pred),
+        "ari_reuters_copies_ok": ari(truth_r, pred),
+        "ari_without_reuters_clusters": ari(truth, pred_excl),
+        "stories": len(res["comps"]),
+        "reuters_only_stories": reuters_only,
+        "mixed_originals": mixed,
+        "with_distractors": with_distractor,
+    }
+
+
+def main() -> None:
+    p = parser(__doc__.splitlines()[0])
+    p.add_argument("--domains", choices=["news", "all"], default="news")
+    p.add_argument("--distractors", type=int, default=None, help="cap on BBC + Reuters distractors (default: all)")
+    p.add_argument("--holdout", type=int, default=50, help="rewrites kept out of the store, used as match queries")
+    p.add_argument("--curve", default="", help="comma-separated corpus sizes for the growth curve, e.g. 1000,5000,20000")
+    p.add_argument("--no-baselines", action="store_true")
+    args = p.parse_args()
+    data = data_dir(args.data)
+    docs, gold, model_of, held = build_corpus(data, args.domains, args.distractors, args.holdout)
+    options = CorpusOptions()
+    out: dict = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        res = run(docs, gold, model_of, held, options, Path(tmp), "main")
+        ev = evaluate(res, docs, gold, model_of)
+        n = res["docs"]
+        rows = [[f"rewrite in its original's story ({m})", round(v, 4)] for m, v in ev["recall_by_model"].items()]
+        rows += [["rewrite in its original's story (all)", round(ev["recall"], 4)],
+                 ["ARI (Reuters near-duplicate clusters counted as correct)", round(ev["ari_reuters_copies_ok"], 4)],
+                 ["ARI (strict: every distractor alone)", round(ev["ari_strict"], 4)],
+                 ["stories", ev["stories"]],
+                 ["  of which Reuters-only (natural near-duplicates)", ev["reuters_only_stories"]],
+                 ["  stories mixing different originals", ev["mixed_originals"]],
+                 ["  stories pulling in a distractor", ev["with_distractors"]],
+                 ["match: held-out rewrite finds its story", round(res["match_recall"], 4)]]
+        table(f"Stories on {n} documents ({args.domains} l2r + distractors)", ["measure", "value"], rows)
+        speed = [["ingest (read, extract, segment, represent)", f"{n / res['ingest_s']:.0f} docs/s", f"{res['ingest_s']:.1f} s"],
+                 ["story building (candidates + verification)", f"{n / res['stories_s']:.0f} docs/s", f"{res['stories_s']:.1f} s, {res['pairs']} pairs"],
+                 ["match, warm (median / p90)", f"{res['match_ms']:.0f} ms", f"{res['match_p90']:.0f} ms"],
+                 ["peak memory (RSS)", f"{res['peak_mb']:.0f} MB", ""]]
+        table("Speed (same run)", ["step", "rate", "time"], speed)
+        out = {**ev, "docs": n, "ingest_docs_per_s": n / res["ingest_s"], "stories_docs_per_s": n / res["stories_s"],
+               "stories_s": res["stories_s"], "match_ms": res["match_ms"], "peak_mb": res["peak_mb"]}
+        res["corpus"].close()
+        if not args.no_baselines:
+            base = baselines(docs, gold, model_of)
+            base.insert(0, ["unspun (LSH + lead/static NN + aligner)", ev["recall"], n / (res["ingest_s"] + res["stories_s"])])
+            table("Rewrite -> original found, same corpus", ["tool", "recall", "docs/s (end to end)"], base)
+            out["baselines"] = {r[0]: r[1] for r in base}
+        if args.curve:
+            curve = []
+            for size in [int(x) for x in args.curve.split(",")]:
+                sub = docs[:size]
+                sub_ids = {d["id"] for d in sub}
+                r = run(sub, {k: v for k, v in gold.items() if k in sub_ids}, model_of, [], options, Path(tmp), f"c{size}")
+                curve.append([size, f"{r['ingest_s']:.1f}", f"{r['stories_s']:.1f}", f"{size / r['stories_s']:.0f}", f"{r['peak_mb']:.0f}"])
+                r["corpus"].close()
+            table("Growth curve", ["documents", "ingest s", "story building s", "story docs/s", "peak MB (process)"], curve)
+            xs = np.array([float(c[0]) for c in curve])
+            ys = np.array([float(c[2]) for c in curve])
+            if len(xs) >= 2:
+                # per-document cost grows with N (exact search is O(N) per query): fit t = a*N + b*N^2
+                coef, *_ = np.linalg.lstsq(np.stack([xs, xs ** 2], axis=1), ys, rcond=None)
+                for target in (100_000, 1_000_000):
+                    print(f"projected story building for {target:,} documents: {coef[0] * target + coef[1] * target ** 2:,.0f} s "
+                          f"(fit t = {coef[0]:.2e}*N + {coef[1]:.2e}*N^2 on the curve above)")
+            out["curve"] = curve
+    if args.json:
+        print(json.dumps(out, indent=2, default=str))
+
+
+if __name__ == "__main__":
+    main()
