@@ -304,6 +304,8 @@ class Corpus:
             for i, cands in zip(rows, found):
                 for j in cands:
                     a, b = (self.ids[i], self.ids[j]) if i < j else (self.ids[j], self.ids[i])
+                    if not self._share_distinctive_name(a, b):
+                        continue  # could never become a story edge: do not spend a verification on it
                     if (a, b) not in known:
                         known.add((a, b))
                         wanted.append((a, b))
@@ -365,7 +367,7 @@ class Corpus:
         if self._components is None:
             self._load_index()
             edges = [(p["a"], p["b"], p["same_story"]) for p in
-                     self.store.candidate_edges(SAME_STORY_THRESHOLD, story_stage.EDGE_MIN_COVERAGE)
+                     self.store.candidate_edges(SAME_STORY_THRESHOLD, story_stage.EDGE_MIN_COVERAGE_NAMED)
                      if _edge(p) and self._share_distinctive_name(p["a"], p["b"])]
             self._components = story_stage.components(self.ids, edges)
         return self._components

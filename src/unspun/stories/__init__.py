@@ -31,6 +31,7 @@ COVERAGE_MARGIN = 0.1
 # >= 35% of one version (bench/corpus_eval.py; rewrites of one original also link
 # through each other, which rescues most of the rest).
 EDGE_MIN_COVERAGE = 0.4
+EDGE_MIN_COVERAGE_NAMED = 0.1
 
 
 # ...and when both versions name at least two people, places or organisations, they
@@ -42,8 +43,14 @@ EDGE_MIN_NAME_OVERLAP = 0.45
 def is_story_edge(same_story: float, a_coverage: float, b_coverage: float, evidence: dict | None = None) -> bool:
     from unspun.align.scores import SAME_STORY_THRESHOLD
 
-    if same_story < SAME_STORY_THRESHOLD or max(a_coverage, b_coverage) < EDGE_MIN_COVERAGE:
+    if same_story < SAME_STORY_THRESHOLD:
         return False
+    if max(a_coverage, b_coverage) < EDGE_MIN_COVERAGE:
+        # Heavy restyling (Gemini) keeps the names but few sentences: accept strong name
+        # agreement with some sentence overlap.
+        strong_names = bool(evidence) and evidence.get("names_min", 0) >= 3 and evidence.get("name_overlap", 0) >= 0.7
+        if not (strong_names and max(a_coverage, b_coverage) >= EDGE_MIN_COVERAGE_NAMED):
+            return False
     if evidence and evidence.get("names_min", 0) >= 2 and evidence.get("name_overlap", 1.0) < EDGE_MIN_NAME_OVERLAP:
         return False
     return True
