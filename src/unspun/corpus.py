@@ -30,6 +30,7 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 
+from unspun import candidates as candidate_stage
 from unspun import stories as story_stage
 from unspun.align import AlignOptions
 from unspun.align.scores import SAME_STORY_THRESHOLD, lead_text, name_set
@@ -38,7 +39,7 @@ from unspun.pipeline import CompareOptions, Comparer, document_from_raw, load
 from unspun.read.sources import iter_sources
 from unspun.records import Document, RawDocument, Rejected
 from unspun.report.json import finding_to_dict, link_to_dict
-from unspun.represent.minhash import LSHIndex, jaccard, signature
+from unspun.represent.minhash import signature
 from unspun.store import DEFAULT_DB, Store, to_blob
 
 Progress = Callable[[str, int, int | None], None]
@@ -147,13 +148,8 @@ class Corpus:
         self.name_df = Counter(n for ns in self.names for n in ns)
         self.ids = ids
         self.row = {d: i for i, d in enumerate(ids)}
-        self.lead = lead.astype(np.float32)
-        self.static_m = static.astype(np.float32)
-        self.sigs = sigs
+        self.index = candidate_stage.Index.build(lead, static, sigs)
         self.verified = verified
-        self.lsh = LSHIndex()
-        for i, s in enumerate(sigs):
-            self.lsh.add(i, s)
         self._index_loaded = True
 
     def _append_index(self, doc_ids: list[str], lead: np.ndarray, static: np.ndarray, sigs: list[np.ndarray],
@@ -164,10 +160,7 @@ class Corpus:
         self.ids.extend(doc_ids)
         for k, d in enumerate(doc_ids):
             self.row[d] = base + k
-            self.lsh.add(base + k, sigs[k])
-        self.lead = np.vstack([self.lead, lead]) if len(self.lead) else lead
-        self.static_m = np.vstack([self.static_m, static]) if len(self.static_m) else static
-        self.sigs.extend(sigs)
+        self.index.append(lead, static, sigs)
         self.verified = np.concatenate([self.verified, np.zeros(len(doc_ids), dtype=bool)])
 
     # --- phase 1: documents -------------------------------------------------------------------
@@ -266,29 +259,10 @@ class Corpus:
         return self.candidates_many([row], lead[None, :], static[None, :], [sig])[0]
 
     def candidates_many(self, rows: list[int | None], lead: np.ndarray, static: np.ndarray, sigs: list[np.ndarray]) -> list[list[int]]:
-        """Candidates for a batch of documents: one matrix product per index, not one per document."""
         o = self.options
-        n = len(self.ids)
-        out: list[dict[int, float]] = [{} for _ in rows]
-        if n == 0:
-            return [[] for _ in rows]
-        for mat, q, k, floor in ((self.lead, lead, o.lead_k, o.lead_min), (self.static_m, static, o.static_k, o.static_min)):
-            sims = q @ mat.T
-            for qi, row in enumerate(rows):
-                if row is not None:
-                    sims[qi, row] = -2.0
-            kk = min(k, n - 1) if n > 1 else 0
-            top = np.argpartition(-sims, kk, axis=1)[:, : kk + 1] if n > 1 else np.zeros((len(rows), 1), dtype=int)
-            for qi in range(len(rows)):
-                for j in top[qi]:
-                    v = float(sims[qi, j])
-                    if v >= floor:
-                        out[qi][int(j)] = max(out[qi].get(int(j), -1.0), v)
-        for qi, (row, sig) in enumerate(zip(rows, sigs)):
-            for j in self.lsh.query(sig):
-                if j != row and jaccard(sig, self.sigs[j]) >= o.minhash_min:
-                    out[qi][j] = max(out[qi].get(j, -1.0), 1.0)
-        return [sorted(c, key=lambda j: -c[j])[: o.max_candidates] for c in out]
+        return candidate_stage.search(self.index, rows, lead, static, sigs, lead_k=o.lead_k, lead_min=o.lead_min,
+                                      static_k=o.static_k, static_min=o.static_min, minhash_min=o.minhash_min,
+                                      max_candidates=o.max_candidates)
 
     def build_stories(self, summary: IngestSummary | None = None, *, progress: Progress | None = None, chunk: int = 32) -> IngestSummary:
         """Verify the candidates of every document not yet verified (resumable)."""
@@ -300,7 +274,7 @@ class Corpus:
             ids = [self.ids[i] for i in rows]
             known = self.store.known_pairs(ids)
             wanted: list[tuple[str, str]] = []
-            found = self.candidates_many(rows, self.lead[rows], self.static_m[rows], [self.sigs[i] for i in rows])
+            found = self.candidates_many(rows, self.index.lead[rows], self.index.static[rows], [self.index.sigs[i] for i in rows])
             for i, cands in zip(rows, found):
                 for j in cands:
                     a, b = (self.ids[i], self.ids[j]) if i < j else (self.ids[j], self.ids[i])
@@ -341,7 +315,7 @@ class Corpus:
                 new[d] = vecs[[k for k, o in enumerate(owners) if o == d]] if texts else np.zeros((0, 384), np.float32)
             stored.update({d: new[d].astype(np.float16).astype(np.float32) for d in missing})
         for d in docs:
-            out[d] = (stored[d], self.lead[self.row[d]] if d in self.row else None)
+            out[d] = (stored[d], self.index.lead[self.row[d]] if d in self.row else None)
         return out, new
 
     def _verify(self, wanted: list[tuple[str, str]]) -> tuple[list[dict[str, Any]], dict[str, np.ndarray]]:
