@@ -49,20 +49,17 @@ class Change:
     new_span: tuple[int, int] | None = None
 
 
+def _mentions(side: Side, extract) -> list:  # noqa: ANN001
+    """(mention, sentence start) for every mention ``extract`` finds in the side's sentences."""
+    return [(m, start) for text, start in side.each() for m in extract(text)]
+
+
 def _q(side: Side) -> list[tuple[Quantity, int]]:
-    out = []
-    for text, start in side.each():
-        for q in quantities(text):
-            out.append((q, start))
-    return out
+    return _mentions(side, quantities)
 
 
 def _d(side: Side) -> list[tuple[DateMention, int]]:
-    out = []
-    for text, start in side.each():
-        for d in dates(text):
-            out.append((d, start))
-    return out
+    return _mentions(side, dates)
 
 
 def _span(obj, base: int) -> tuple[int, int]:  # noqa: ANN001

@@ -56,24 +56,35 @@ def is_story_edge(same_story: float, a_coverage: float, b_coverage: float, evide
     return True
 
 
-def components(ids: list[str], edges: list[tuple[str, str, float]]) -> list[list[str]]:
-    """Connected components with at least two members, members in input order."""
-    parent = {i: i for i in ids}
+class _UnionFind:
+    def __init__(self, items: list[str]) -> None:
+        self.parent = {i: i for i in items}
 
-    def find(x: str) -> str:
+    def find(self, x: str) -> str:
+        parent = self.parent
         while parent[x] != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
 
+    def union(self, a: str, b: str) -> bool:
+        """Join the sets of a and b; False when they were already one."""
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return False
+        self.parent[rb] = ra
+        return True
+
+
+def components(ids: list[str], edges: list[tuple[str, str, float]]) -> list[list[str]]:
+    """Connected components with at least two members, members in input order."""
+    uf = _UnionFind(ids)
     for a, b, _ in edges:
-        if a in parent and b in parent:
-            ra, rb = find(a), find(b)
-            if ra != rb:
-                parent[rb] = ra
+        if a in uf.parent and b in uf.parent:
+            uf.union(a, b)
     groups: dict[str, list[str]] = {}
     for i in ids:
-        groups.setdefault(find(i), []).append(i)
+        groups.setdefault(uf.find(i), []).append(i)
     return [g for g in groups.values() if len(g) > 1]
 
 
@@ -146,20 +157,8 @@ def provenance(members: list[str], pairs: list[dict[str, Any]], meta: dict[str, 
     origin = best if score[best] > 0 else None
 
     # Maximum spanning tree over same_story (Kruskal), then orient.
-    parent = {m: m for m in members}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    tree = []
-    for (a, b), (p, d) in sorted(dirs.items(), key=lambda kv: -kv[1][0]["same_story"]):
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[rb] = ra
-            tree.append((p, d))
+    uf = _UnionFind(members)
+    tree = [(p, d) for (a, b), (p, d) in sorted(dirs.items(), key=lambda kv: -kv[1][0]["same_story"]) if uf.union(a, b)]
     adjacency: dict[str, list[str]] = {m: [] for m in members}
     for p, _ in tree:
         adjacency[p["a"]].append(p["b"])
