@@ -22,7 +22,6 @@ from pathlib import Path
 
 from common import ROOT, data_dir, parser, prf, read_jsonl, table
 
-import unspun
 from unspun.pipeline import CompareOptions, Comparer
 
 

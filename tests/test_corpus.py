@@ -129,7 +129,7 @@ def test_directories_globs_and_bad_files(tmp_path):
 
 
 def test_warc_input(tmp_path):
-    warcio = pytest.importorskip("warcio")
+    pytest.importorskip("warcio")
     from io import BytesIO
 
     from warcio.statusandheaders import StatusAndHeaders

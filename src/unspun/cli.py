@@ -141,7 +141,7 @@ def _atomic_write(path: Path, text: str) -> None:
         tmp.replace(path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise InputError(str(path), f"cannot write ({exc.strerror or exc})")
+        raise InputError(str(path), f"cannot write ({exc.strerror or exc})") from None
 
 
 def _batch(pairs_path: str, output: str | None, opts) -> int:  # noqa: ANN001
@@ -159,7 +159,7 @@ def _batch(pairs_path: str, output: str | None, opts) -> int:  # noqa: ANN001
         try:
             lines = p.read_text(encoding="utf-8").splitlines()
         except UnicodeDecodeError:
-            raise InputError(pairs_path, "is not UTF-8 JSON Lines")
+            raise InputError(pairs_path, "is not UTF-8 JSON Lines") from None
     comparer = Comparer(opts)
     for w in comparer.warnings:
         click.echo(f"unspun: warning: {w}", err=True)
@@ -177,7 +177,7 @@ def _batch(pairs_path: str, output: str | None, opts) -> int:  # noqa: ANN001
                     try:
                         item = json.loads(line)
                     except json.JSONDecodeError as exc:
-                        raise InputError(f"{pairs_path}:{n}", f"not valid JSON ({exc.msg})")
+                        raise InputError(f"{pairs_path}:{n}", f"not valid JSON ({exc.msg})") from None
                     if not isinstance(item, dict):
                         raise InputError(f"{pairs_path}:{n}", "each line must be a JSON object")
                     item_id = item.get("id", item_id)

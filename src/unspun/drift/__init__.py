@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from unspun.drift import rules as R
-from unspun.drift.entities import Entity, EntityTagger, OtherText, candidate_names, default_tagger, normalize
+from unspun.drift.entities import Entity, EntityTagger, candidate_names, default_tagger, normalize
 from unspun.records import Document, Finding
 
 __all__ = ["ALGORITHM", "DriftOptions", "run", "rederive", "TYPES"]

@@ -17,7 +17,7 @@ def html_to_text(html: str, *, url: str | None = None, source: str = "") -> tupl
             html, url=url, with_metadata=True, include_comments=False, include_tables=False, favor_precision=False
         )
     except Exception as exc:  # trafilatura/lxml raise many types on broken markup
-        raise InputError(source or "html", f"HTML could not be parsed ({type(exc).__name__})")
+        raise InputError(source or "html", f"HTML could not be parsed ({type(exc).__name__})") from None
     if doc is None or not (doc.text or "").strip():
         raise InputError(source or "html", "no article text found in the HTML")
     page_url = doc.url or url

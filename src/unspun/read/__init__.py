@@ -33,7 +33,7 @@ def max_bytes_default() -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise OptionsError(f"UNSPUN_MAX_BYTES must be a whole number of bytes, got {raw!r}")
+        raise OptionsError(f"UNSPUN_MAX_BYTES must be a whole number of bytes, got {raw!r}") from None
     if value <= 0:
         raise OptionsError("UNSPUN_MAX_BYTES must be positive")
     return value
@@ -70,9 +70,9 @@ def read_path(path: str | os.PathLike[str], *, max_bytes: int | None = None, doc
             raise InputError(name, f"file is too large ({_mb(size)}; the limit is {_mb(limit)}, set --max-bytes to raise it)")
         data = p.read_bytes()
     except PermissionError:
-        raise InputError(name, "permission denied")
+        raise InputError(name, "permission denied") from None
     except OSError as exc:
-        raise InputError(name, f"cannot be read ({exc.strerror or exc})")
+        raise InputError(name, f"cannot be read ({exc.strerror or exc})") from None
     return _raw(data, name, doc_id)
 
 

@@ -41,7 +41,7 @@ def _decode(data: bytes, source: str) -> tuple[str, str]:
             try:
                 return data.decode(enc), enc.replace("-sig", "")
             except UnicodeDecodeError:
-                raise InputError(source, f"starts with a {enc} byte-order mark but is not valid {enc}")
+                raise InputError(source, f"starts with a {enc} byte-order mark but is not valid {enc}") from None
     if b"\x00" in data:
         raise InputError(source, "binary content (NUL bytes), not a text or HTML document")
     try:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from unspun.config import cache_dir
 from unspun.errors import MissingExtra
-from unspun.represent.embed import MANIFEST_FILE, ONNX_FILE, TOKENIZER_FILE, model_paths
+from unspun.represent.embed import model_paths
 
 BUILD_VERSION = 2
 
