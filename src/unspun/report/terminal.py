@@ -87,7 +87,8 @@ def render(c: Comparison, console: Console | None = None) -> None:
         ft.add_column("A", ratio=2)
         ft.add_column("B", ratio=2)
         order = {"high": 0, "medium": 1, "low": 2}
-        for f in sorted(c.findings, key=lambda f: (order[f.severity], -f.confidence)):
+        shown = [f for f in c.findings if f.severity != "low"]
+        for f in sorted(shown, key=lambda f: (order[f.severity], -f.confidence)):
             ft.add_row(
                 Text(f.severity, style=_SEVERITY_STYLE[f.severity]),
                 f.type,
@@ -95,7 +96,12 @@ def render(c: Comparison, console: Console | None = None) -> None:
                 Text(" ".join(f.a_text.split())),
                 Text(" ".join(f.b_text.split())),
             )
-        console.print(ft)
+        if shown:
+            console.print(ft)
+        low = len(c.findings) - len(shown)
+        if low:
+            console.print(f"[dim]{low} low-severity finding(s) (filler additions, minor attribution changes) "
+                          "not shown: see --json or --html[/]")
     for label, doc in (("A", c.a), ("B", c.b)):
         if doc.removed:
             reasons: dict[str, int] = {}
