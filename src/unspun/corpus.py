@@ -23,7 +23,7 @@ import hashlib
 import json
 import os
 import time
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -111,6 +111,8 @@ class Corpus:
         self._static = None
         self._index_loaded = False
         self._components: list[list[str]] | None = None
+        self._sentvecs: OrderedDict[str, np.ndarray] = OrderedDict()  # sentence embeddings in memory (LRU)
+        self._sentvec_limit = 50_000
 
     # --- lifecycle ----------------------------------------------------------------------
 
@@ -301,21 +303,32 @@ class Corpus:
         return summary
 
     def _vectors(self, docs: dict[str, Document]) -> tuple[dict[str, tuple], dict[str, np.ndarray]]:
-        stored = self.store.sentence_vectors(list(docs))
-        out, new = {}, {}
-        missing = [d for d in docs if d not in stored or len(stored[d]) != len(docs[d].sentences)]
+        """(sentence matrix, lead vector) per document: from memory, else the store, else the encoder.
+
+        Returns the vectors and the newly computed matrices (to be stored with the batch).
+        """
+        found = {d: self._sentvecs[d] for d in docs if d in self._sentvecs}
+        missing = [d for d in docs if d not in found]
         if missing:
-            texts, owners = [], []
-            for d in missing:
-                texts.extend(s.text for s in docs[d].sentences)
-                owners.extend([d] * len(docs[d].sentences))
+            found.update({d: v for d, v in self.store.sentence_vectors(missing).items() if len(v) == len(docs[d].sentences)})
+        new: dict[str, np.ndarray] = {}
+        todo = [d for d in docs if d not in found]
+        if todo:
+            texts = [s.text for d in todo for s in docs[d].sentences]
             vecs = self.comparer.encoder.encode(texts) if texts else np.zeros((0, 384), np.float32)
-            for d in missing:
-                new[d] = vecs[[k for k, o in enumerate(owners) if o == d]] if texts else np.zeros((0, 384), np.float32)
-            stored.update({d: new[d].astype(np.float16).astype(np.float32) for d in missing})
-        for d in docs:
-            out[d] = (stored[d], self.index.lead[self.row[d]] if d in self.row else None)
-        return out, new
+            k = 0
+            for d in todo:
+                n = len(docs[d].sentences)
+                new[d] = vecs[k: k + n]
+                k += n
+            # Use what will be stored (float16), so a rerun from the store gives the same answer.
+            found.update({d: v.astype(np.float16).astype(np.float32) for d, v in new.items()})
+        for d, v in found.items():
+            self._sentvecs[d] = v
+            self._sentvecs.move_to_end(d)
+        while len(self._sentvecs) > self._sentvec_limit:
+            self._sentvecs.popitem(last=False)
+        return {d: (found[d], self.index.lead[self.row[d]] if d in self.row else None) for d in docs}, new
 
     def _verify(self, wanted: list[tuple[str, str]]) -> tuple[list[dict[str, Any]], dict[str, np.ndarray]]:
         if not wanted:

@@ -92,6 +92,7 @@ class Store:
         except ImportError:  # pragma: no cover - core dependency
             raise MissingExtra("the corpus store", "corpus") from None
         self.path = Path(path)
+        self._with_vectors: set[str] | None = None
         if not create and not self.path.exists():
             raise InputError(str(path), "no such store (run `unspun ingest` first, or pass --db)")
         if self.path.exists() and self.path.is_dir():
@@ -211,14 +212,20 @@ class Store:
     # --- sentence vectors ------------------------------------------------------------------
 
     def sentence_vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
-        if not ids:
+        """Stored sentence embeddings of these documents (only ids known to have some are looked up)."""
+        if self._with_vectors is None:
+            self._with_vectors = {r[0] for r in self.con.execute("SELECT doc_id FROM sentence_vectors").fetchall()}
+        wanted = [i for i in ids if i in self._with_vectors]
+        if not wanted:
             return {}
-        rows = self.con.execute("SELECT doc_id, vecs FROM sentence_vectors WHERE doc_id IN (SELECT unnest(?))", [ids]).fetchall()
+        rows = self.con.execute("SELECT doc_id, vecs FROM sentence_vectors WHERE doc_id IN (SELECT unnest(?))", [wanted]).fetchall()
         return {r[0]: from_blob(r[1], "<f2", 384).astype(np.float32) for r in rows}
 
     def add_sentence_vectors(self, items: dict[str, np.ndarray]) -> None:
         if items:
             _insert_many(self.con, "INSERT OR IGNORE INTO sentence_vectors", [[k, to_blob(v, "<f2")] for k, v in items.items()], 2)
+            if self._with_vectors is not None:
+                self._with_vectors.update(items)
 
     # --- pairs -------------------------------------------------------------------------------
 
