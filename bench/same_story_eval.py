@@ -57,7 +57,7 @@ def main() -> None:
     p = parser(__doc__.splitlines()[0])
     p.add_argument("--fit", action="store_true", help="refit the weights and print them with 5-fold CV figures")
     p.add_argument("--lexical", action="store_true", help="without embeddings (the fallback path)")
-    p.add_argument("--features", default="lead_cosine,doc_cosine,coverage_max,name_overlap", help="features to fit (comma-separated)")
+    p.add_argument("--features", default="lead_cosine,coverage_max", help="features to fit (comma-separated; the shipped model uses the default)")
     p.add_argument("--neg", type=int, default=300, help="random mismatched l2r pairs")
     args = p.parse_args()
     data = data_dir(args.data)

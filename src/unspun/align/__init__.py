@@ -96,8 +96,8 @@ def align(fa: SentenceFeatures, fb: SentenceFeatures, options: AlignOptions | No
     lex = lexical_matrix(fa, fb)
     sem = semantic_matrix(fa, fb)
     anc = anchor_matrix(fa, fb)
-    score = blend(lex, sem, anc, opts)
-    score *= _number_clash(fa, fb)
+    raw = blend(lex, sem, anc, opts)
+    score = raw * _number_clash(fa, fb)
     # Verbatim copies are certain whatever the scorers say.
     index_b: dict[str, list[int]] = {}
     for j, t in enumerate(fb.normalized):
@@ -113,7 +113,7 @@ def align(fa: SentenceFeatures, fb: SentenceFeatures, options: AlignOptions | No
 
     pair_of_a: dict[int, int] = {}
     pair_of_b: dict[int, int] = {}
-    if opts.link_single_sentences and n == 1 and m == 1 and score[0, 0] >= opts.single_pair:
+    if opts.link_single_sentences and n == 1 and m == 1 and raw[0, 0] >= opts.single_pair:
         # Two single sentences: the user asserts they correspond; show how they differ.
         pair_of_a[0] = pair_of_b[0] = 0
     _monotone(score, contextual, pair_of_a, pair_of_b)
