@@ -238,6 +238,7 @@ def main() -> None:
     p.add_argument("--curve", default="", help="comma-separated corpus sizes for the growth curve, e.g. 1000,5000,20000")
     p.add_argument("--no-baselines", action="store_true")
     p.add_argument("--limit-docs", type=int, default=None, help="use only the first N documents of the shuffled corpus")
+    p.add_argument("--keep", default=None, help="keep the store in this directory (for inspection) instead of a temporary one")
     args = p.parse_args()
     data = data_dir(args.data)
     docs, gold, model_of, held = build_corpus(data, args.domains, args.distractors, args.holdout)
@@ -248,6 +249,9 @@ def main() -> None:
     options = CorpusOptions()
     out: dict = {}
     with tempfile.TemporaryDirectory() as tmp:
+        if args.keep:
+            tmp = args.keep
+            Path(tmp).mkdir(parents=True, exist_ok=True)
         res = run(docs, gold, model_of, held, options, Path(tmp), "main")
         ev = evaluate(res, docs, gold, model_of)
         n = res["docs"]
