@@ -13,8 +13,9 @@ Ingest runs in two resumable phases:
    vector for paraphrased rewrites), verify them with the aligner, and store the
    pairs; the document is marked verified in the same transaction.
 
-Stories are the connected components of verified same-story pairs; they update
-incrementally because only new documents' candidates are verified.
+Stories are grown from verified same-story pairs (``stories.components``: best
+partners first, no chaining); they update incrementally because only new documents'
+candidates are verified, and grouping the stored pairs again is cheap.
 """
 
 from __future__ import annotations
@@ -352,7 +353,7 @@ class Corpus:
     def components(self) -> list[list[str]]:
         if self._components is None:
             self._load_index()
-            edges = [(p["a"], p["b"], p["same_story"]) for p in
+            edges = [(p["a"], p["b"], p["same_story"], p.get("evidence") or {}) for p in
                      self.store.candidate_edges(SAME_STORY_THRESHOLD, story_stage.EDGE_MIN_COVERAGE_NAMED)
                      if _edge(p) and self._share_distinctive_name(p["a"], p["b"])]
             self._components = story_stage.components(self.ids, edges)

@@ -1,0 +1,62 @@
+"""Stage 8 grouping: stories grow from best partners and do not chain through weak links."""
+
+from unspun.stories import components, is_story_edge, proposed_edges
+
+PARAPHRASE = {"coverage_min": 0.6, "coverage_max": 0.9, "link_mean": 0.6}
+COPY = {"coverage_min": 1.0, "coverage_max": 1.0, "link_mean": 0.98}
+
+
+def clique(names: list[str], score: float) -> list[tuple[str, str, float, dict]]:
+    return [(a, b, score, PARAPHRASE) for i, a in enumerate(names) for b in names[i + 1:]]
+
+
+def test_two_dense_stories_joined_by_one_weak_edge_stay_apart() -> None:
+    a, b = ["a1", "a2", "a3", "a4"], ["b1", "b2", "b3", "b4"]
+    edges = clique(a, 0.9) + clique(b, 0.9) + [("a4", "b1", 0.55, PARAPHRASE)]
+    groups = components(a + b, edges)
+    assert sorted(map(sorted, groups)) == [a, b]
+
+
+def test_groups_merge_only_when_dense_enough() -> None:
+    # a4 knows only a1 and b1, so it proposes the weak cross edge; one member of four is too few
+    a, b = ["a1", "a2", "a3"], ["b1", "b2", "b3", "b4"]
+    edges = clique(a, 0.9) + clique(b, 0.9) + [("a1", "a4", 0.8, PARAPHRASE), ("a4", "b1", 0.6, PARAPHRASE)]
+    assert ("a4", "b1", 0.6, PARAPHRASE) in proposed_edges(edges)
+    assert sorted(map(sorted, components(a + ["a4"] + b, edges))) == [a + ["a4"], b]
+    # ...while half of the smaller group linking across is enough (every edge proposed here)
+    edges.append(("a2", "b2", 0.6, PARAPHRASE))
+    assert len(components(a + ["a4"] + b, edges, neighbours=10)) == 1
+    assert len(components(a + ["a4"] + b, edges[:-1], neighbours=10)) == 2
+
+
+def test_single_linkage_would_chain_them() -> None:
+    # the same edges with every edge proposed and no density rule: one story (the old behaviour)
+    a, b = ["a1", "a2", "a3"], ["b1", "b2", "b3"]
+    edges = clique(a, 0.9) + clique(b, 0.9) + [("a3", "b1", 0.55, PARAPHRASE)]
+    assert len(components(a + b, edges, neighbours=10, density=0.0)) == 1
+    assert len(components(a + b, edges)) == 2
+
+
+def test_heavy_rewrite_joins_through_its_only_edge() -> None:
+    story = ["orig", "copy1", "copy2"]
+    edges = clique(story, 0.95) + [("orig", "gemini", 0.52, PARAPHRASE)]
+    groups = components(story + ["gemini", "alone"], edges)
+    assert groups == [story + ["gemini"]]
+
+
+def test_many_copies_stay_one_story() -> None:
+    # 12 verbatim copies: each document's two best partners are tied, but near-copies are always proposed
+    docs = [f"c{i}" for i in range(12)]
+    edges = [(x, y, 0.99, COPY) for i, x in enumerate(docs) for y in docs[i + 1:]]
+    assert len(proposed_edges(edges)) == len(edges)
+    assert components(docs, edges) == [docs]
+
+
+def test_edges_to_unknown_documents_are_ignored() -> None:
+    assert components(["x", "y"], [("x", "ghost", 0.9, PARAPHRASE), ("x", "y", 0.8, PARAPHRASE)]) == [["x", "y"]]
+
+
+def test_story_edge_needs_sentence_overlap() -> None:
+    assert is_story_edge(0.9, 0.8, 0.7, PARAPHRASE)
+    assert not is_story_edge(0.9, 0.2, 0.1, {"names_min": 0})  # same topic, few shared sentences
+    assert not is_story_edge(0.3, 0.9, 0.9, PARAPHRASE)  # below the same_story threshold
