@@ -154,14 +154,24 @@ def mention_degree(entity: Entity, other: "OtherText | str", keys: set[str]) -> 
         return 1.0
     if any(acronym(k) == key.replace(".", "") for k in keys if " " in k):
         return 1.0
-    toks = [t for t in _tokens(entity.text) if t not in _GENERIC and t not in {"the", "of", "and", "for", "de", "s"}]
-    if not toks:
-        toks = _tokens(entity.text)
+    toks = _distinctive_tokens(entity.text)
     if not toks:
         return 1.0
     if entity.label == "PERSON" and other.has_token(toks[-1]):
         return 1.0
     return sum(other.has_token(t) for t in toks) / len(toks)
+
+
+def _distinctive_tokens(text: str) -> list[str]:
+    toks = [t for t in _tokens(text) if t not in _GENERIC and t not in {"the", "of", "and", "for", "de", "s"}]
+    return toks or _tokens(text)
+
+
+def different_names(e: Entity, f: Entity) -> bool:
+    """Two names that share words but are not one inside the other: "American Stock Exchange"
+    vs "Philadelphia Stock Exchange" are different bodies; "Saudi" vs "Saudi Arabia" are not."""
+    te, tf = set(_distinctive_tokens(e.text)), set(_distinctive_tokens(f.text))
+    return bool(te - tf) and bool(tf - te)
 
 
 def mentioned_in(entity: Entity, other: "OtherText | str", keys: set[str], lenient: bool = False) -> bool:

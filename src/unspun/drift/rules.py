@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from unspun.drift import lexicon as L
-from unspun.drift.entities import Entity, OtherText, mention_degree, mentioned_in
+from unspun.drift.entities import Entity, OtherText, different_names, mention_degree, mentioned_in
 from unspun.drift.quantities import DateMention, Quantity, dates, quantities
 from unspun.represent.text import STOPWORDS, content_terms, stem, words
 
@@ -171,8 +171,11 @@ def entity_changes(a: Side, b: Side, ents_a: list[tuple[Entity, int]], ents_b: l
     swappable = list(removed) + [(e, base, 1.0) for e, base in ents_a
                                  if aligned and mention_degree(e, local_b, set()) == 0 and e.key not in {r[0].key for r in removed}]
     for e, eb, de in swappable:
-        partner = next(((f, fb, df) for f, fb, df in added if f.label == e.label or "NAME" in (e.label, f.label)), None)
-        if partner is None or not aligned or (de > 0 and (e, eb, de) in removed):
+        # A partial mention ("Saudi" for "Saudi Arabia") is no swap, unless both names carry
+        # words the other lacks ("American Stock Exchange" -> "Philadelphia Stock Exchange").
+        partner = next(((f, fb, df) for f, fb, df in added if (f.label == e.label or "NAME" in (e.label, f.label))
+                        and (de == 0 or (e, eb, de) not in removed or different_names(e, f))), None)
+        if partner is None or not aligned:
             continue
         f, fb, df = partner
         added.remove(partner)
