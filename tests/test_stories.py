@@ -60,3 +60,11 @@ def test_story_edge_needs_sentence_overlap() -> None:
     assert is_story_edge(0.9, 0.8, 0.7, PARAPHRASE)
     assert not is_story_edge(0.9, 0.2, 0.1, {"names_min": 0})  # same topic, few shared sentences
     assert not is_story_edge(0.3, 0.9, 0.9, PARAPHRASE)  # below the same_story threshold
+
+
+def test_templated_reports_with_different_figures_are_not_one_story() -> None:
+    # same template, same coverage of "sentences", but none of the figures in common
+    template = {**PARAPHRASE, "numbers_min": 9, "number_overlap": 0.1}
+    assert not is_story_edge(0.8, 0.7, 0.7, template)
+    assert is_story_edge(0.8, 0.7, 0.7, {**template, "number_overlap": 0.8})
+    assert is_story_edge(0.8, 0.7, 0.7, {**template, "numbers_min": 2})  # two figures are too few to judge

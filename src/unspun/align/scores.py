@@ -47,6 +47,7 @@ class PairFeatures:
     number_overlap: float
     link_mean: float
     names_min: int = 0
+    numbers_min: int = 0
 
     def vector(self) -> dict[str, float]:
         return {
@@ -58,6 +59,7 @@ class PairFeatures:
             "number_overlap": self.number_overlap,
             "link_mean": self.link_mean,
             "names_min": float(self.names_min),
+            "numbers_min": float(self.numbers_min),
         }
 
 
@@ -139,6 +141,7 @@ def pair_features(
                       else _overlap(list(fa.names), list(fb.names))),
         names_min=min(len(names[0]), len(names[1])) if names else 0,
         number_overlap=_overlap(list(fa.numbers), list(fb.numbers)),
+        numbers_min=min(len(frozenset().union(*fa.numbers)), len(frozenset().union(*fb.numbers))),
         link_mean=float(np.mean([link.similarity for link in links])) if links else 0.0,
     )
 

@@ -42,9 +42,16 @@ EDGE_MIN_COVERAGE_NAMED = 0.1
 # must share some: true rewrites share >= 50% of the names of the shorter version
 # (1st percentile), templated wire notices about different companies share few.
 EDGE_MIN_NAME_OVERLAP = 0.45
+# ...and when both carry at least four figures, they must share half of the shorter list:
+# templated earnings and market reports of different companies share the template and
+# none of the figures, while true rewrites keep >= 60% of them (1st percentile, l2r).
+EDGE_NUMBERS = 4
+EDGE_MIN_NUMBER_OVERLAP = 0.5
 
 
 def is_story_edge(same_story: float, a_coverage: float, b_coverage: float, evidence: dict | None = None) -> bool:
+    """Is this verified pair two versions of one story? The compare verdict is necessary, not
+    sufficient: a corpus is full of same-topic texts, so real shared content is required too."""
     from unspun.align.scores import SAME_STORY_THRESHOLD
 
     if same_story < SAME_STORY_THRESHOLD:
@@ -56,6 +63,8 @@ def is_story_edge(same_story: float, a_coverage: float, b_coverage: float, evide
         if not (strong_names and max(a_coverage, b_coverage) >= EDGE_MIN_COVERAGE_NAMED):
             return False
     if evidence and evidence.get("names_min", 0) >= 2 and evidence.get("name_overlap", 1.0) < EDGE_MIN_NAME_OVERLAP:
+        return False
+    if evidence and evidence.get("numbers_min", 0) >= EDGE_NUMBERS and evidence.get("number_overlap", 1.0) < EDGE_MIN_NUMBER_OVERLAP:
         return False
     return True
 
