@@ -36,6 +36,21 @@ _ALIASES = {
 }
 ALIAS = {a: canon for canon, alts in _ALIASES.items() for a in alts}
 ALIAS.update({canon: canon for canon in _ALIASES})
+# Places inside another that rewrites often swap for it ("England" -> "Britain"): a
+# generalisation, not a new place.
+_PART_OF = {"england": "united kingdom", "scotland": "united kingdom", "wales": "united kingdom",
+            "northern ireland": "united kingdom"}
+
+
+def _canon(name: str) -> str:
+    key = re.sub(r"^the\s+", "", name.lower().replace("’", "'")).removesuffix("'s").strip()
+    return ALIAS.get(key, key)
+
+
+def nested_places(a: str, b: str) -> bool:
+    """One place lies inside the other (either way)."""
+    ca, cb = _canon(a), _canon(b)
+    return _PART_OF.get(ca) == cb or _PART_OF.get(cb) == ca
 _CAP_SEQ = re.compile(r"\b[A-Z][\w’'.-]*[\w]?(?:\s+(?:of|de|del|da|von|van|al|bin|the|and|for)?\s*[A-Z][\w’'-]*)*")
 _SENT_START_COMMON = frozenset(
     "the a an this that these those it he she they we i in on at for but and or as after before when while if "
@@ -102,6 +117,8 @@ class OtherText:
             for i in range(len(ws)):
                 for j in range(i + 2, len(ws) + 1):
                     self.tokens.add("".join(w[0] for w in ws[i:j]).lower())
+                    # an all-caps word keeps its letters: "US Geological Survey" -> "usgs"
+                    self.tokens.add("".join(w if w.isupper() and len(w) <= 3 else w[0] for w in ws[i:j]).lower())
         self._by_initial: dict[str, list[str]] = {}
         for t in self.tokens:
             self._by_initial.setdefault(t[0], []).append(t)
@@ -112,6 +129,8 @@ class OtherText:
         cands = self._by_initial.get(t[0], [])
         if len(t) == 1:  # an initial: "N. Korea" ~ "North Korea"
             return bool(cands)
+        if len(t) == 3 and t.isalpha() and any(len(c) >= 6 and c.startswith(t) for c in cands):
+            return True  # a clipped name: "Pak" for "Pakistan"
         if len(t) >= 4:
             from rapidfuzz import fuzz
 

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from unspun.drift import lexicon as L
-from unspun.drift.entities import Entity, OtherText, different_names, mention_degree, mentioned_in
+from unspun.drift.entities import Entity, OtherText, different_names, mention_degree, mentioned_in, nested_places
 from unspun.drift.quantities import DateMention, Quantity, dates, quantities
 from unspun.represent.text import STOPWORDS, content_terms, stem, words
 
@@ -182,9 +182,12 @@ def entity_changes(a: Side, b: Side, ents_a: list[tuple[Entity, int]], ents_b: l
         if (e, eb, de) in removed:
             removed.remove((e, eb, de))
         severity = "high" if e.label in _IMPORTANT and df == 0 else "medium"
+        what = ", which A never mentions."
+        if nested_places(e.text, f.text):
+            severity, what = "low", " (one place lies inside the other)."
         out.append(Change(
             "entity_changed", severity, conf,
-            f"{_kind(e.label).capitalize()} “{e.text}” became “{f.text}”, which A never mentions.", "entities.changed.v1",
+            f"{_kind(e.label).capitalize()} “{e.text}” became “{f.text}”{what}", "entities.changed.v1",
             e.text, f.text, (eb + e.start, eb + e.end), (fb + f.start, fb + f.end)))
     for f, fb, df in added:
         actor = f.label in ("PERSON", "ORG", "NAME", "FAC") or _actor_role(b, f, fb)
