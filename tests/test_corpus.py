@@ -188,6 +188,19 @@ def test_library_corpus_object(tmp_path):
         assert matches and any(d.startswith("flood-") for d in matches[0]["documents"])
 
 
+def test_hnsw_search_builds_the_same_stories(tmp_path):
+    pytest.importorskip("faiss")
+    from unspun.corpus import Corpus, CorpusOptions
+
+    found = {}
+    for ann in ("exact", "hnsw"):
+        with Corpus(tmp_path / f"{ann}.duckdb", CorpusOptions(ann=ann)) as corpus:
+            corpus.ingest([str(CORPUS)])
+            assert corpus.index.approximate() == (ann == "hnsw")
+            found[ann] = sorted(sorted(m) for m in corpus.components())
+    assert len(found["exact"]) == 3 and found["hnsw"] == found["exact"]
+
+
 def _count(db, table):
     import duckdb
 

@@ -52,6 +52,8 @@ class CorpusOptions:
     ``lead_k``/``lead_min``: nearest neighbours on the MiniLM lead embedding (title and
     first ~100 words); ``static_k``/``static_min``: on the static full-text vector;
     ``minhash_min``: estimated Jaccard of word 3-grams for an LSH candidate.
+    ``ann``: nearest-neighbour search "exact", through a faiss HNSW graph ("hnsw"),
+    or "auto": HNSW from ``ann_min_docs`` documents on, when faiss-cpu is installed.
     Tuned on bench/corpus_eval.py (see BENCHMARKS.md).
     """
 
@@ -64,10 +66,14 @@ class CorpusOptions:
     max_candidates: int = 16
     findings: bool = True
     max_bytes: int | None = None
+    ann: str = "auto"
+    ann_min_docs: int = candidate_stage.ANN_MIN_DOCS
 
     def __post_init__(self) -> None:
         if self.batch_size < 1:
             raise OptionsError("CorpusOptions.batch_size must be >= 1")
+        if self.ann not in ("auto", "exact", "hnsw"):
+            raise OptionsError("CorpusOptions.ann must be auto, exact or hnsw")
         for name in ("lead_min", "static_min", "minhash_min"):
             if not -1.0 <= getattr(self, name) <= 1.0:
                 raise OptionsError(f"CorpusOptions.{name} must be in [-1, 1]")
@@ -150,7 +156,7 @@ class Corpus:
         self.name_df = Counter(n for ns in self.names for n in ns)
         self.ids = ids
         self.row = {d: i for i, d in enumerate(ids)}
-        self.index = candidate_stage.Index.build(lead, static, sigs)
+        self.index = candidate_stage.Index.build(lead, static, sigs, ann=self.options.ann, ann_min_docs=self.options.ann_min_docs)
         self.verified = verified
         self._index_loaded = True
 

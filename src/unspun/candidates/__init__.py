@@ -10,35 +10,91 @@ Three complementary signals, each cheap, recall first:
 * nearest neighbours on the static full-text vector (:mod:`unspun.represent.static`),
   for rewrites that restyle the lead.
 
-Exact search in numpy: one matrix product per batch of queries. At 20k documents a
-batch of 32 queries costs ~10 ms; past a few hundred thousand documents an ANN index
-(usearch, faiss) would take its place behind the same function.
+Nearest neighbours are exact (numpy, one matrix product per batch of queries: ~10 ms
+for 32 queries at 20k documents) until the corpus reaches ``ann_min_docs`` (default
+50,000), then approximate with a faiss HNSW graph per vector kind, built lazily and
+extended as documents arrive (``CorpusOptions.ann``: "auto", "exact" or "hnsw"; faiss-cpu
+is in the ``corpus`` extra). Exact search costs O(N) per document, so O(N^2) for a
+corpus; HNSW costs O(log N) per document. (usearch was tried first: importing it before
+onnxruntime crashes the interpreter.)
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from unspun.represent.minhash import LSHIndex, jaccard
+
+ANN_MIN_DOCS = 50_000
+
+
+class _Rows:
+    """A float32 matrix that grows by appending rows (amortised O(1), no full copy per batch)."""
+
+    def __init__(self, data: np.ndarray) -> None:
+        data = np.asarray(data, dtype=np.float32)
+        self._buf = data.copy() if len(data) else np.zeros((0, data.shape[1] if data.ndim == 2 else 0), np.float32)
+        self._n = len(data)
+
+    def append(self, rows: np.ndarray) -> None:
+        rows = np.asarray(rows, dtype=np.float32)
+        if not len(rows):
+            return
+        if self._buf.shape[1] == 0:
+            self._buf = np.zeros((0, rows.shape[1]), np.float32)
+        need = self._n + len(rows)
+        if need > len(self._buf):
+            grown = np.zeros((max(need, 2 * len(self._buf), 1024), rows.shape[1]), np.float32)
+            grown[: self._n] = self._buf[: self._n]
+            self._buf = grown
+        self._buf[self._n: need] = rows
+        self._n = need
+
+    @property
+    def view(self) -> np.ndarray:
+        return self._buf[: self._n]
+
+
+def hnsw_available() -> bool:
+    try:
+        import faiss  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 @dataclass
 class Index:
     """The in-memory candidate index of a corpus (rows in ingest order)."""
 
-    lead: np.ndarray
-    static: np.ndarray
+    _lead: _Rows
+    _static: _Rows
     sigs: list[np.ndarray]
     lsh: LSHIndex
+    ann: str = "auto"
+    ann_min_docs: int = ANN_MIN_DOCS
+    _graphs: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, lead: np.ndarray, static: np.ndarray, sigs: list[np.ndarray]) -> "Index":
+    def build(cls, lead: np.ndarray, static: np.ndarray, sigs: list[np.ndarray], *, ann: str = "auto",
+              ann_min_docs: int = ANN_MIN_DOCS) -> "Index":
+        if ann not in ("auto", "exact", "hnsw"):
+            raise ValueError(f"ann must be auto, exact or hnsw, not {ann!r}")
         lsh = LSHIndex()
         for i, s in enumerate(sigs):
             lsh.add(i, s)
-        return cls(lead.astype(np.float32), static.astype(np.float32), list(sigs), lsh)
+        return cls(_Rows(lead), _Rows(static), list(sigs), lsh, ann, ann_min_docs)
+
+    @property
+    def lead(self) -> np.ndarray:
+        return self._lead.view
+
+    @property
+    def static(self) -> np.ndarray:
+        return self._static.view
 
     def __len__(self) -> int:
         return len(self.sigs)
@@ -48,30 +104,60 @@ class Index:
         for k, s in enumerate(sigs):
             self.lsh.add(base + k, s)
         self.sigs.extend(sigs)
-        self.lead = np.vstack([self.lead, lead]) if len(self.lead) else lead.astype(np.float32)
-        self.static = np.vstack([self.static, static]) if len(self.static) else static.astype(np.float32)
+        self._lead.append(lead)
+        self._static.append(static)
+
+    def approximate(self) -> bool:
+        """Whether nearest-neighbour search goes through the HNSW graphs."""
+        if self.ann == "exact":
+            return False
+        if self.ann == "hnsw":
+            return True
+        return len(self) >= self.ann_min_docs and hnsw_available()
+
+    def graph(self, kind: str) -> Any:  # noqa: ANN401 - a faiss index
+        """The HNSW graph over one vector kind ("lead" or "static"), brought up to date.
+        Rows are added in order, so faiss's sequential ids are the corpus rows."""
+        import faiss
+
+        mat = getattr(self, kind)
+        g = self._graphs.get(kind)
+        if g is None:
+            g = self._graphs[kind] = faiss.IndexHNSWFlat(mat.shape[1], 32, faiss.METRIC_INNER_PRODUCT)
+            g.hnsw.efConstruction = 80
+            g.hnsw.efSearch = 96
+        if g.ntotal < len(mat):
+            g.add(np.ascontiguousarray(mat[g.ntotal:]))
+        return g
+
+
+def _neighbours(index: Index, kind: str, q: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, similarities) of the k nearest stored vectors for each query, -1 where fewer."""
+    n = len(index)
+    if index.approximate():
+        sims, keys = index.graph(kind).search(np.ascontiguousarray(q, dtype=np.float32), min(k, n))
+        return keys.astype(np.int64), sims
+    mat = getattr(index, kind)
+    sims = q @ mat.T
+    kk = min(k, n) - 1
+    top = np.argpartition(-sims, kk, axis=1)[:, : kk + 1] if n > 1 else np.zeros((len(q), 1), dtype=np.int64)
+    return top, np.take_along_axis(sims, top, axis=1)
 
 
 def search(index: Index, rows: list[int | None], lead: np.ndarray, static: np.ndarray, sigs: list[np.ndarray], *,
            lead_k: int, lead_min: float, static_k: int, static_min: float, minhash_min: float,
            max_candidates: int) -> list[list[int]]:
     """Candidate rows for each query (its own row, when given, excluded), best first."""
-    n = len(index)
     out: list[dict[int, float]] = [{} for _ in rows]
-    if n == 0:
+    if len(index) == 0:
         return [[] for _ in rows]
-    for mat, q, k, floor in ((index.lead, lead, lead_k, lead_min), (index.static, static, static_k, static_min)):
-        sims = q @ mat.T
+    for kind, q, k, floor in (("lead", lead, lead_k, lead_min), ("static", static, static_k, static_min)):
+        top, sims = _neighbours(index, kind, q, k + 2)  # k + 1 others, and the query itself may be stored
         for qi, row in enumerate(rows):
-            if row is not None:
-                sims[qi, row] = -2.0
-        kk = min(k, n - 1) if n > 1 else 0
-        top = np.argpartition(-sims, kk, axis=1)[:, : kk + 1] if n > 1 else np.zeros((len(rows), 1), dtype=int)
-        for qi in range(len(rows)):
-            for j in top[qi]:
-                v = float(sims[qi, j])
+            ranked = sorted(((v, j) for j, v in zip(top[qi].tolist(), sims[qi].tolist()) if j >= 0 and j != row), reverse=True)
+            for v, j in ranked[: k + 1]:
                 if v >= floor:
-                    out[qi][int(j)] = max(out[qi].get(int(j), -1.0), v)
+                    out[qi][j] = max(out[qi].get(j, -1.0), v)
     for qi, (row, sig) in enumerate(zip(rows, sigs)):
         for j in index.lsh.query(sig):
             if j != row and jaccard(sig, index.sigs[j]) >= minhash_min:
