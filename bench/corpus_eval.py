@@ -238,6 +238,9 @@ def main() -> None:
     p.add_argument("--curve", default="", help="comma-separated corpus sizes for the growth curve, e.g. 1000,5000,20000")
     p.add_argument("--no-baselines", action="store_true")
     p.add_argument("--limit-docs", type=int, default=None, help="use only the first N documents of the shuffled corpus")
+    p.add_argument("--ann", choices=["auto", "exact", "hnsw"], default="auto",
+                   help="nearest-neighbour search (CorpusOptions.ann): auto = exact below 50k documents, HNSW above")
+    p.add_argument("--curve-only", action="store_true", help="skip the main run, print only the growth curve")
     p.add_argument("--keep", default=None, help="keep the store in this directory (for inspection) instead of a temporary one")
     args = p.parse_args()
     data = data_dir(args.data)
@@ -246,65 +249,76 @@ def main() -> None:
         docs = docs[: args.limit_docs]
         keep = {d["id"] for d in docs}
         gold = {k: v for k, v in gold.items() if k in keep}
-    options = CorpusOptions()
+    options = CorpusOptions(ann=args.ann)
     out: dict = {}
     with tempfile.TemporaryDirectory() as tmp:
-        if args.keep:
-            tmp = args.keep
-            Path(tmp).mkdir(parents=True, exist_ok=True)
-        res = run(docs, gold, model_of, held, options, Path(tmp), "main")
-        ev = evaluate(res, docs, gold, model_of)
-        n = res["docs"]
-        rows = [[f"rewrite in its original's story ({m})", round(v, 4)] for m, v in ev["recall_by_model"].items()]
-        rows += [["rewrite in its original's story (all)", round(ev["recall"], 4)],
-                 ["ARI over the l2r stories (a distractor joining one counts against)", round(ev["ari_l2r"], 4)],
-                 ["ARI (distractor-only clusters counted as real copies)", round(ev["ari_reuters_copies_ok"], 4)],
-                 ["ARI (strict: every distractor alone)", round(ev["ari_strict"], 4)],
-                 ["stories", ev["stories"]],
-                 ["  Reuters-only (natural near-duplicates, reported apart)", ev["reuters_only_stories"]],
-                 ["  BBC-only (the corpus's duplicate bodies)", ev["bbc_only_stories"]],
-                 ["  BBC mixed with Reuters", ev["distractor_mixed_stories"]],
-                 ["  distractor-only stories whose members are near-copies (3-gram Jaccard >= 0.5)", ev["distractor_near_duplicate_stories"]],
-                 ["  l2r stories mixing different originals", ev["mixed_originals"]],
-                 ["  l2r stories pulling in a distractor", ev["with_distractors"]],
-                 ["match: held-out rewrite finds its story", round(res["match_recall"], 4)]]
-        table(f"Stories on {n} documents ({args.domains} l2r + distractors)", ["measure", "value"], rows)
-        speed = [["ingest (read, extract, segment, represent)", f"{n / res['ingest_s']:.0f} docs/s", f"{res['ingest_s']:.1f} s"],
-                 ["story building (candidates + verification)", f"{n / res['stories_s']:.0f} docs/s", f"{res['stories_s']:.1f} s, {res['pairs']} pairs"],
-                 ["match, warm (median / p90)", f"{res['match_ms']:.0f} ms", f"{res['match_p90']:.0f} ms"],
-                 ["peak memory (RSS)", f"{res['peak_mb']:.0f} MB", ""]]
-        table("Speed (same run)", ["step", "rate", "time"], speed)
-        out = {**ev, "docs": n, "ingest_docs_per_s": n / res["ingest_s"], "stories_docs_per_s": n / res["stories_s"],
-               "ingest_s": res["ingest_s"], "stories_s": res["stories_s"], "match_ms": res["match_ms"], "peak_mb": res["peak_mb"]}
-        res["corpus"].close()
-        if not args.no_baselines:
-            base = baselines(docs, gold, model_of)
-            base.insert(0, ["unspun (LSH + lead/static NN + aligner)", ev["recall"], n / (res["ingest_s"] + res["stories_s"])])
-            table("Rewrite -> original found, same corpus", ["tool", "recall", "docs/s (end to end)"], base)
-            out["baselines"] = {r[0]: r[1] for r in base}
+        if not args.curve_only:
+            out = main_run(args, docs, gold, model_of, held, options, tmp)
         if args.curve:
-            curve = []
-            for size in [int(x) for x in args.curve.split(",")]:
-                # A fresh process per size: cold caches and a peak memory of that size alone.
-                cmd = [sys.executable, __file__, "--domains", args.domains, "--limit-docs", str(size), "--holdout", "0",
-                       "--no-baselines", "--json"] + (["--data", args.data] if args.data else [])
-                proc = subprocess.run(cmd, capture_output=True, text=True, check=True)
-                r = json.loads(proc.stdout[proc.stdout.index("\n{") + 1:] if not proc.stdout.startswith("{") else proc.stdout)
-                curve.append([r["docs"], round(r["ingest_s"], 1), round(r["stories_s"], 1), round(r["docs"] / r["stories_s"]),
-                              round(r["peak_mb"]), round(r["recall"], 4)])
-            table("Growth curve (each size in a fresh process)",
-                  ["documents", "ingest s", "story building s", "story docs/s", "peak MB", "rewrite recall"], curve)
-            xs = np.array([float(c[0]) for c in curve])
-            ys = np.array([float(c[2]) for c in curve])
-            if len(xs) >= 2:
-                # per-document cost grows with N (exact search is O(N) per query): fit t = a*N + b*N^2
-                coef, *_ = np.linalg.lstsq(np.stack([xs, xs ** 2], axis=1), ys, rcond=None)
-                for target in (100_000, 1_000_000):
-                    print(f"projected story building for {target:,} documents: {coef[0] * target + coef[1] * target ** 2:,.0f} s "
-                          f"(fit t = {coef[0]:.2e}*N + {coef[1]:.2e}*N^2 on the curve above)")
-            out["curve"] = curve
+            out["curve"] = growth_curve(args)
     if args.json:
         print(json.dumps(out, indent=2, default=str))
+
+
+def main_run(args, docs, gold, model_of, held, options: CorpusOptions, tmp: str) -> dict:  # noqa: ANN001
+    if args.keep:
+        tmp = args.keep
+        Path(tmp).mkdir(parents=True, exist_ok=True)
+    res = run(docs, gold, model_of, held, options, Path(tmp), "main")
+    ev = evaluate(res, docs, gold, model_of)
+    n = res["docs"]
+    rows = [[f"rewrite in its original's story ({m})", round(v, 4)] for m, v in ev["recall_by_model"].items()]
+    rows += [["rewrite in its original's story (all)", round(ev["recall"], 4)],
+             ["ARI over the l2r stories (a distractor joining one counts against)", round(ev["ari_l2r"], 4)],
+             ["ARI (distractor-only clusters counted as real copies)", round(ev["ari_reuters_copies_ok"], 4)],
+             ["ARI (strict: every distractor alone)", round(ev["ari_strict"], 4)],
+             ["stories", ev["stories"]],
+             ["  Reuters-only (natural near-duplicates, reported apart)", ev["reuters_only_stories"]],
+             ["  BBC-only (the corpus's duplicate bodies)", ev["bbc_only_stories"]],
+             ["  BBC mixed with Reuters", ev["distractor_mixed_stories"]],
+             ["  distractor-only stories whose members are near-copies (3-gram Jaccard >= 0.5)", ev["distractor_near_duplicate_stories"]],
+             ["  l2r stories mixing different originals", ev["mixed_originals"]],
+             ["  l2r stories pulling in a distractor", ev["with_distractors"]],
+             ["match: held-out rewrite finds its story", round(res["match_recall"], 4)]]
+    table(f"Stories on {n} documents ({args.domains} l2r + distractors)", ["measure", "value"], rows)
+    speed = [["ingest (read, extract, segment, represent)", f"{n / res['ingest_s']:.0f} docs/s", f"{res['ingest_s']:.1f} s"],
+             ["story building (candidates + verification)", f"{n / res['stories_s']:.0f} docs/s", f"{res['stories_s']:.1f} s, {res['pairs']} pairs"],
+             ["match, warm (median / p90)", f"{res['match_ms']:.0f} ms", f"{res['match_p90']:.0f} ms"],
+             ["peak memory (RSS)", f"{res['peak_mb']:.0f} MB", ""]]
+    table("Speed (same run)", ["step", "rate", "time"], speed)
+    out = {**ev, "docs": n, "ingest_docs_per_s": n / res["ingest_s"], "stories_docs_per_s": n / res["stories_s"],
+           "ingest_s": res["ingest_s"], "stories_s": res["stories_s"], "match_ms": res["match_ms"], "peak_mb": res["peak_mb"]}
+    res["corpus"].close()
+    if not args.no_baselines:
+        base = baselines(docs, gold, model_of)
+        base.insert(0, ["unspun (LSH + lead/static NN + aligner)", ev["recall"], n / (res["ingest_s"] + res["stories_s"])])
+        table("Rewrite -> original found, same corpus", ["tool", "recall", "docs/s (end to end)"], base)
+        out["baselines"] = {r[0]: r[1] for r in base}
+    return out
+
+
+def growth_curve(args) -> list:  # noqa: ANN001
+    """Story building time at each size, each in a fresh process; fits and projects t(N)."""
+    curve = []
+    for size in [int(x) for x in args.curve.split(",")]:
+        # A fresh process per size: cold caches and a peak memory of that size alone.
+        cmd = [sys.executable, __file__, "--domains", args.domains, "--limit-docs", str(size), "--holdout", "0",
+               "--no-baselines", "--json", "--ann", args.ann] + (["--data", args.data] if args.data else [])
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=True)
+        r = json.loads(proc.stdout[proc.stdout.index("\n{") + 1:] if not proc.stdout.startswith("{") else proc.stdout)
+        curve.append([r["docs"], round(r["ingest_s"], 1), round(r["stories_s"], 1), round(r["docs"] / r["stories_s"]),
+                      round(r["peak_mb"]), round(r["recall"], 4)])
+    table("Growth curve (each size in a fresh process)",
+          ["documents", "ingest s", "story building s", "story docs/s", "peak MB", "rewrite recall"], curve)
+    xs = np.array([float(c[0]) for c in curve])
+    ys = np.array([float(c[2]) for c in curve])
+    if len(xs) >= 2:
+        # per-document cost grows with N (exact search is O(N) per query): fit t = a*N + b*N^2
+        coef, *_ = np.linalg.lstsq(np.stack([xs, xs ** 2], axis=1), ys, rcond=None)
+        for target in (100_000, 1_000_000):
+            print(f"projected story building for {target:,} documents: {coef[0] * target + coef[1] * target ** 2:,.0f} s "
+                  f"(fit t = {coef[0]:.2e}*N + {coef[1]:.2e}*N^2 on the curve above)")
+    return curve
 
 
 if __name__ == "__main__":
