@@ -200,6 +200,10 @@ DB_OPTION = click.option("--db", default="unspun.duckdb", show_default=True, typ
                          help="The corpus store (an embedded DuckDB file).")
 
 
+ANN_OPTION = click.option("--ann", type=click.Choice(["auto", "exact", "hnsw"]), default="auto", show_default=True,
+                          help="Nearest-neighbour search: exact, HNSW (faiss), or auto (HNSW from 50,000 documents).")
+
+
 def _corpus(db: str, *, create: bool, **options):  # noqa: ANN003, ANN202
     from unspun.corpus import Corpus, CorpusOptions
 
@@ -213,7 +217,8 @@ def _corpus(db: str, *, create: bool, **options):  # noqa: ANN003, ANN202
 @click.option("--no-stories", is_flag=True, help="Only store the documents; verify candidates later (`unspun ingest` again or `unspun stories`).")
 @click.option("--batch-size", type=click.IntRange(min=1), default=64, show_default=True, help="Documents per transaction.")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=None, help="Largest document accepted (default 50 MB).")
-def ingest(paths, db, as_json, no_stories, batch_size, max_bytes) -> None:  # noqa: ANN001
+@ANN_OPTION
+def ingest(paths, db, as_json, no_stories, batch_size, max_bytes, ann) -> None:  # noqa: ANN001
     """Add files, directories, globs, JSONL and WARC files to the store, and update the stories.
 
     \b
@@ -226,7 +231,7 @@ def ingest(paths, db, as_json, no_stories, batch_size, max_bytes) -> None:  # no
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     try:
-        corpus = _corpus(db, create=True, batch_size=batch_size, max_bytes=max_bytes)
+        corpus = _corpus(db, create=True, batch_size=batch_size, max_bytes=max_bytes, ann=ann)
     except UnspunError as exc:
         _fail(exc)
         return
@@ -350,10 +355,11 @@ def story(story_id, db, as_json) -> None:  # noqa: ANN001
 @DB_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the matches as JSON.")
 @click.option("--limit", type=click.IntRange(min=1), default=5, show_default=True)
-def match(file, db, as_json, limit) -> None:  # noqa: ANN001
+@ANN_OPTION
+def match(file, db, as_json, limit, ann) -> None:  # noqa: ANN001
     """Which stored stories does this new article (a file, or '-') rewrite? Best first."""
     try:
-        with _corpus(db, create=False) as corpus:
+        with _corpus(db, create=False, ann=ann) as corpus:
             found = corpus.match(_source(file), limit=limit)
     except UnspunError as exc:
         _fail(exc)
