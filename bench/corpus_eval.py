@@ -286,7 +286,7 @@ def main_run(args, docs, gold, model_of, held, options: CorpusOptions, tmp: str)
              ["match, warm (median / p90)", f"{res['match_ms']:.0f} ms", f"{res['match_p90']:.0f} ms"],
              ["peak memory (RSS)", f"{res['peak_mb']:.0f} MB", ""]]
     table("Speed (same run)", ["step", "rate", "time"], speed)
-    out = {**ev, "docs": n, "ingest_docs_per_s": n / res["ingest_s"], "stories_docs_per_s": n / res["stories_s"],
+    out = {**ev, "docs": n, "pairs": res["pairs"], "ingest_docs_per_s": n / res["ingest_s"], "stories_docs_per_s": n / res["stories_s"],
            "ingest_s": res["ingest_s"], "stories_s": res["stories_s"], "match_ms": res["match_ms"], "peak_mb": res["peak_mb"]}
     res["corpus"].close()
     if not args.no_baselines:
@@ -307,17 +307,25 @@ def growth_curve(args) -> list:  # noqa: ANN001
         proc = subprocess.run(cmd, capture_output=True, text=True, check=True)
         r = json.loads(proc.stdout[proc.stdout.index("\n{") + 1:] if not proc.stdout.startswith("{") else proc.stdout)
         curve.append([r["docs"], round(r["ingest_s"], 1), round(r["stories_s"], 1), round(r["docs"] / r["stories_s"]),
-                      round(r["peak_mb"]), round(r["recall"], 4)])
+                      round(r["pairs"] / r["docs"], 2), round(r["peak_mb"]), round(r["recall"], 4)])
     table("Growth curve (each size in a fresh process)",
-          ["documents", "ingest s", "story building s", "story docs/s", "peak MB", "rewrite recall"], curve)
+          ["documents", "ingest s", "story building s", "story docs/s", "pairs/doc", "peak MB", "rewrite recall"], curve)
     xs = np.array([float(c[0]) for c in curve])
     ys = np.array([float(c[2]) for c in curve])
     if len(xs) >= 2:
-        # per-document cost grows with N (exact search is O(N) per query): fit t = a*N + b*N^2
+        # Per-document cost grows with N: denser neighbourhoods give more candidates to verify
+        # (and exact search is O(N) per query). Three projections: the quadratic fit (as if
+        # pairs/doc kept growing), today's cost per document, and the cap (every document
+        # with CorpusOptions.max_candidates verified pairs, at today's cost per pair).
         coef, *_ = np.linalg.lstsq(np.stack([xs, xs ** 2], axis=1), ys, rcond=None)
+        last = curve[-1]
+        per_doc = last[2] / last[0]
+        per_pair = last[2] / max(1.0, last[4] * last[0])
+        cap = CorpusOptions().max_candidates
         for target in (100_000, 1_000_000):
-            print(f"projected story building for {target:,} documents: {coef[0] * target + coef[1] * target ** 2:,.0f} s "
-                  f"(fit t = {coef[0]:.2e}*N + {coef[1]:.2e}*N^2 on the curve above)")
+            print(f"projected story building for {target:,} documents: quadratic fit {coef[0] * target + coef[1] * target ** 2:,.0f} s "
+                  f"(t = {coef[0]:.2e}*N + {coef[1]:.2e}*N^2); at today's {per_doc * 1000:.1f} ms/doc {per_doc * target:,.0f} s; "
+                  f"at the {cap}-pairs/doc cap {per_pair * cap * target:,.0f} s")
     return curve
 
 
