@@ -63,15 +63,19 @@ def _g(words: str) -> frozenset[str]:
 
 
 ANTONYM_GROUPS: tuple[tuple[str, frozenset[str], frozenset[str]], ...] = (
+    # Verbs and market phrases in one group: "rose" vs "closed down" is the same flip.
     ("rose/fell",
      _g("rose rise rises risen rising increased increases increasing grew grow grows gained gains climbed climbs jumped "
-        "jumps surged surges soared soars rallied advanced higher inched"),
-     _g("fell fall falls fallen falling decreased decreases decreasing declined declines dropped drops slipped slips "
-        "eased eases plunged plunges tumbled tumbles slumped slumps sank shrank shrinks lower retreated")),
-    ("up/down (markets)",
-     frozenset({"was up", "were up", "closed up", "ended up", "inched up", "edged up", "is up", "are up", "moved up"}),
-     frozenset({"was down", "were down", "closed down", "ended down", "inched down", "edged down", "is down", "are down",
-                "was off", "were off", "closed off", "moved down"})),
+        "jumps surged surges soared soars rallied advanced higher inched")
+     | frozenset({"was up", "were up", "closed up", "ended up", "inched up", "edged up", "is up", "are up", "moved up",
+                  "trading up", "traded up"}),
+     _g("fell fall falls fallen falling decreased decreases decreasing declined declines decline declining dropped drops "
+        "slipped slips eased eases plunged plunges tumbled tumbles slumped slumps sank shrank shrinks lower retreated "
+        "dipped dips dipping")
+     | frozenset({"was down", "were down", "closed down", "ended down", "inched down", "edged down", "is down", "are down",
+                  "was off", "were off", "closed off", "moved down", "gave up", "trading down", "traded down"})),
+    ("northern/southern", _g("northern"), _g("southern")),
+    ("eastern/western", _g("eastern"), _g("western")),
     ("approved/rejected",
      _g("approved approve approves accepted accepts backed endorsed endorses passed greenlit greenlighted ratified"),
      _g("rejected reject rejects refused refuses vetoed vetoes blocked blocks")),
