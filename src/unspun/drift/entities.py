@@ -110,6 +110,9 @@ class OtherText:
         self.text = text
         self.lower = text.lower().replace("’", "'")
         self.tokens = set(_tokens(text))
+        # Capitalised words only: what is left of "World Bank" once "Bank" is dropped as
+        # generic must not be found in "the world's largest".
+        self.cap_tokens = set(_tokens(" ".join(w for w in re.findall(r"[\w'’.-]+", text) if w[:1].isupper())))
         # "D.C." -> "dc", and initials of capitalised runs ("Supreme Court" -> "sc")
         self.tokens |= {m.group(0).replace(".", "").lower() for m in re.finditer(r"\b(?:[A-Za-z]\.){2,}", text)}
         for run in re.findall(r"(?:[A-Z][\w’'-]+\s+){1,5}[A-Z][\w’'-]+", text):
@@ -123,10 +126,13 @@ class OtherText:
         for t in self.tokens:
             self._by_initial.setdefault(t[0], []).append(t)
 
-    def has_token(self, t: str) -> bool:
-        if t in self.tokens:
+    def has_token(self, t: str, caps: bool = False) -> bool:
+        """``caps``: only capitalised words of the other version count."""
+        if t in (self.cap_tokens if caps else self.tokens):
             return True
         cands = self._by_initial.get(t[0], [])
+        if caps:
+            cands = [c for c in cands if c in self.cap_tokens]
         if len(t) == 1:  # an initial: "N. Korea" ~ "North Korea"
             return bool(cands)
         if len(t) == 3 and t.isalpha() and any(len(c) >= 6 and c.startswith(t) for c in cands):
@@ -174,6 +180,8 @@ def mention_degree(entity: Entity, other: "OtherText | str", keys: set[str]) -> 
     if any(acronym(k) == key.replace(".", "") for k in keys if " " in k):
         return 1.0
     toks = _distinctive_tokens(entity.text)
+    if len(toks) == 1 and any(t in _GENERIC for t in _tokens(entity.text)) and not other.has_token(toks[0], caps=True):
+        return 0.0  # "World Bank": its one distinctive word never appears as a name in the other version
     if not toks:
         return 1.0
     if entity.label == "PERSON" and other.has_token(toks[-1]):
