@@ -390,20 +390,33 @@ def _negated_terms(text: str, m: re.Match) -> set[str]:
 
 
 def negation(a: Side, b: Side, sim: float) -> list[Change]:
-    out: list[Change] = []
+    """A claim negated on one side and stated plainly on the other.
+
+    With an odd number of negations on one side only, one shared term after the cue is
+    enough ("did not approve a toll" vs "approved the toll"). With equal parity, the
+    negations may be about different claims ("would not comment" in A, "has not
+    indicated" in B): then the negated claim needs two shared terms and no negation of
+    its own on the other side.
+    """
     na = [(m, t, s) for t, s in a.each() for m in _negations(t)]
     nb = [(m, t, s) for t, s in b.each() for m in _negations(t)]
-    if len(na) % 2 == len(nb) % 2:
-        return out
-    # The negated claim must be about something the other side also says.
-    negated, other, side_neg = (na, b, "a") if len(na) % 2 else (nb, a, "b")
-    other_terms = set(content_terms(other.text))
-    for m, text, start in negated:
-        terms = _negated_terms(text, m)
-        if _antonym_terms(terms, other_terms):
-            continue  # "not guilty" ~ "acquitted": negation plus antonym says the same thing
-        # The claim after the negation ("did not approve a toll") must be in the other version too.
-        if terms & other_terms:
+    if not na and not nb:
+        return []
+    odd = len(na) % 2 != len(nb) % 2
+    sides = ((na, nb, b, "a"), (nb, na, a, "b"))
+    if odd:
+        sides = tuple(x for x in sides if len(x[0]) % 2)
+    for negated, other_neg, other, side_neg in sides:
+        other_terms = set(content_terms(other.text))
+        other_negated = set().union(*(_negated_terms(t, m) for m, t, _ in other_neg)) if other_neg else set()
+        for m, text, start in negated:
+            terms = _negated_terms(text, m)
+            if _antonym_terms(terms, other_terms):
+                continue  # "not guilty" ~ "acquitted": negation plus antonym says the same thing
+            shared = terms & other_terms
+            # The claim after the negation ("did not approve a toll") must be in the other version too.
+            if not shared or (not odd and (len(shared) < 2 or shared & other_negated)):
+                continue
             cue = m.group(0)
             span = (start + m.start(), start + m.end())
             if side_neg == "a":
@@ -413,7 +426,7 @@ def negation(a: Side, b: Side, sim: float) -> list[Change]:
             return [Change("contradiction", "high", round(0.5 + 0.45 * sim, 2),
                            f"B negates the claim (“{cue} …”) that A makes.", "contradiction.negation.v1",
                            None, cue, None, span)]
-    return out
+    return []
 
 
 def _antonym_terms(terms: set[str], other: set[str]) -> bool:
