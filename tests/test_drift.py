@@ -126,3 +126,24 @@ def test_nli_plugin_rejects_a_non_model_folder(tmp_path):
 
     with pytest.raises(InputError, match="not a model folder"):
         Comparer(CompareOptions(drift=DriftOptions(nli_model=str(tmp_path)))).compare("A b c d.", "A b c d.")
+
+
+def test_unaligned_sentence_is_checked_against_its_closest_counterpart():
+    """Heavy rewrites leave sentences unaligned; a flipped claim in one is still a (medium) finding."""
+    import numpy as np
+
+    from unspun.align import Alignment
+    from unspun.drift import DriftOptions, run
+    from unspun.pipeline import load
+
+    a = load("The regional water authority has approved an emergency repair of the old flood wall.", doc_id="a")
+    b = load("Critics say the water authority has still not approved any repair of the old flood wall.", doc_id="b")
+    unaligned = Alignment((), (0,), (0,), np.array([[0.55]]), np.array([[0.3]]), np.array([[0.7]]))
+    found, _, _ = run(a, b, unaligned, DriftOptions(entities=False))
+    flips = [f for f in found if f.type == "contradiction"]
+    assert flips and flips[0].severity == "medium" and flips[0].a == (0,) and flips[0].b == (0,)
+    assert rederive(flips[0], a, b)  # the stored evidence reproduces it
+    off, _, _ = run(a, b, unaligned, DriftOptions(entities=False, soft_links=False))
+    assert not [f for f in off if f.type == "contradiction"]
+    far = Alignment((), (0,), (0,), np.array([[0.2]]), np.array([[0.1]]), np.array([[0.2]]))
+    assert not [f for f in run(a, b, far, DriftOptions(entities=False))[0] if f.type == "contradiction"]

@@ -13,7 +13,7 @@ explanation. :func:`rederive` re-runs a finding's rule on that evidence alone.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from unspun.drift import rules as R
 from unspun.drift.entities import Entity, EntityTagger, candidate_names, default_tagger, normalize
@@ -31,11 +31,15 @@ _SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 
 @dataclass(frozen=True)
 class DriftOptions:
-    """``entities``: run NER-based entity findings; ``nli_model``: a local cross-encoder folder (optional)."""
+    """``entities``: run NER-based entity findings; ``nli_model``: a local cross-encoder folder (optional);
+    ``soft_links``: test an unaligned sentence of B against its closest sentence of A (similarity
+    >= ``soft_link_min``) for negation and antonym flips."""
 
     entities: bool = True
     nli_model: str | None = None
     nli_threshold: float = 0.8
+    soft_links: bool = True
+    soft_link_min: float = 0.4
 
 
 def _side(doc: Document, idx: tuple[int, ...]) -> R.Side:
@@ -101,6 +105,17 @@ def run(doc_a: Document, doc_b: Document, alignment, options: DriftOptions | Non
                 found.append((_finding(doc_a, doc_b, (sa.index,), (sb.index,), c), c))
 
     sim = alignment.similarity
+    # Heavy rewrites leave sentences unaligned that still restate one sentence of A: test the
+    # closest one for flipped claims (medium at most: the pairing is a guess).
+    if opts.soft_links and sim.size:
+        for j in alignment.unmatched_b:
+            i = int(sim[:, j].argmax())
+            if float(sim[i, j]) < opts.soft_link_min:
+                continue
+            a, b = _side(doc_a, (i,)), _side(doc_b, (j,))
+            for c in R.negation(a, b, float(sim[i, j])) + R.antonyms(a, b, float(sim[i, j])):
+                c = replace(c, severity="medium", confidence=round(c.confidence * 0.8, 2), rule=c.rule + "+soft")
+                found.append((_finding(doc_a, doc_b, (i,), (j,), c), c))
     for j in alignment.unmatched_b:
         b = _side(doc_b, (j,))
         best = float(sim[:, j].max()) if sim.size else 0.0
