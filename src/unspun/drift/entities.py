@@ -11,6 +11,7 @@ Entities are compared through aliases ("US" = "United States" = "America"), acro
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import unicodedata
@@ -126,6 +127,11 @@ class OtherText:
         for t in self.tokens:
             self._by_initial.setdefault(t[0], []).append(t)
 
+    @staticmethod
+    def of(text: str) -> "OtherText":
+        """A shared, cached index of a text (findings ask about the same two documents many times)."""
+        return _other_text(text)
+
     def has_token(self, t: str, caps: bool = False) -> bool:
         """``caps``: only capitalised words of the other version count."""
         if t in (self.cap_tokens if caps else self.tokens):
@@ -153,6 +159,11 @@ class OtherText:
                 if common >= 4 and common >= 0.75 * min(len(t), len(c)):
                     return True
         return False
+
+
+@functools.lru_cache(maxsize=64)
+def _other_text(text: str) -> OtherText:
+    return OtherText(text)
 
 
 def _common_prefix(a: str, b: str) -> str:

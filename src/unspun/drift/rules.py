@@ -150,7 +150,7 @@ def entity_changes(a: Side, b: Side, ents_a: list[tuple[Entity, int]], ents_b: l
     they replace one of the same kind); dropped places and groups, partial matches
     ("Saudi" vs "Saudi Arabia") and names in unaligned sentences are low.
     """
-    other_b, other_a = OtherText(b.doc_text), OtherText(a.doc_text)
+    other_b, other_a = OtherText.of(b.doc_text), OtherText.of(a.doc_text)
     lenient_a, lenient_b = _title_case(a.text), _title_case(b.text)
     removed, added = [], []
     for e, base in ents_a:
@@ -319,7 +319,7 @@ def _attributions(side: Side) -> list[_Attribution]:
 
 
 def _name_in(name: str, other: Side) -> bool:
-    return mentioned_in(Entity(name, "NAME", 0, len(name)), OtherText(other.doc_text), set())
+    return mentioned_in(Entity(name, "NAME", 0, len(name)), OtherText.of(other.doc_text), set())
 
 
 def attribution(a: Side, b: Side, sim: float) -> list[Change]:
