@@ -56,3 +56,12 @@ def test_auto_switches_to_hnsw_at_the_threshold() -> None:
     assert not Index.build(lead, lead, s, ann="exact", ann_min_docs=1).approximate()
     with pytest.raises(ValueError):
         Index.build(lead, lead, s, ann="faiss")
+
+
+def test_auto_mode_answers_a_single_query_exactly_until_a_batch_built_the_graph() -> None:
+    lead, s = unit_rows(120, 8, 7), sigs(120)
+    index = Index.build(lead, lead, s, ann="auto", ann_min_docs=100)
+    run(index, [None], lead[:1], lead[:1], s[:1])
+    assert index._graphs == {}  # one query: exact, no graph built
+    run(index, [None, None], lead[:2], lead[:2], s[:2])
+    assert set(index._graphs) == {"lead", "static"}

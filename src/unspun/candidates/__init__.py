@@ -13,7 +13,8 @@ Three complementary signals, each cheap, recall first:
 Nearest neighbours are exact (numpy, one matrix product per batch of queries: ~10 ms
 for 32 queries at 20k documents) until the corpus reaches ``ann_min_docs`` (default
 50,000), then approximate with a faiss HNSW graph per vector kind, built lazily and
-extended as documents arrive (``CorpusOptions.ann``: "auto", "exact" or "hnsw"; faiss-cpu
+extended as documents arrive; a lone query (``match``) stays exact unless a graph is
+already built (``CorpusOptions.ann``: "auto", "exact" or "hnsw"; faiss-cpu
 is in the ``corpus`` extra). Exact search costs O(N) per document, so O(N^2) for a
 corpus; HNSW costs O(log N) per document. (usearch was tried first: importing it before
 onnxruntime crashes the interpreter.)
@@ -134,7 +135,9 @@ class Index:
 def _neighbours(index: Index, kind: str, q: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """(rows, similarities) of the k nearest stored vectors for each query, -1 where fewer."""
     n = len(index)
-    if index.approximate():
+    # A single query (``unspun match``) is cheaper exact than building a graph for it: in
+    # "auto" mode graphs are built by batch searches (story building) and reused after.
+    if index.approximate() and (index.ann == "hnsw" or len(q) > 1 or kind in index._graphs):
         sims, keys = index.graph(kind).search(np.ascontiguousarray(q, dtype=np.float32), min(k, n))
         return keys.astype(np.int64), sims
     mat = getattr(index, kind)
