@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 # torch must come from the local CPU wheel first (see README "Install").
 TORCH ?= torch==2.13.0
 
-.PHONY: run test setup venv models bench clean
+.PHONY: run test setup venv models bench bench-corpus clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,7 +35,13 @@ bench: models
 	$(PY) bench/segment_eval.py
 	$(PY) bench/align_eval.py
 	$(PY) bench/same_story_eval.py
-	$(PY) bench/speed.py
+	$(PY) bench/drift_eval.py
+	$(PY) bench/speed.py --findings
+
+# ~10 minutes each: the corpus benchmarks (news domain, all domains)
+bench-corpus: models
+	$(PY) bench/corpus_eval.py --domains news
+	$(PY) bench/corpus_eval.py --domains all --no-baselines
 
 clean:
 	rm -rf $(VENV) .pytest_cache harbor-report.html
