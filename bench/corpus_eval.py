@@ -35,6 +35,7 @@ import numpy as np
 from common import data_dir, parser, read_jsonl, table
 
 from unspun.corpus import Corpus, CorpusOptions
+from unspun.stories import story_id
 from unspun.represent.minhash import jaccard
 
 
@@ -214,7 +215,16 @@ def evaluate(res: dict, docs, gold, model_of) -> dict:
     # The l2r task alone: every l2r document, plus any distractor that joined an l2r story.
     l2r_story = {p for d, p in zip(ids, pred) if d in gold and isinstance(p, int)}
     task = [(t, p) for d, t, p in zip(ids, truth, pred) if d in gold or p in l2r_story]
+    # Provenance: in l2r stories holding exactly one original, is it named as the origin?
+    # (No publication dates in l2r, so this measures the date-free signals.)
+    origin_ok = origin_n = 0
+    for members in res["comps"]:
+        origs = [m for m in members if m.startswith("orig:")]
+        if len(origs) == 1:
+            origin_n += 1
+            origin_ok += corpus.story(story_id(members), findings=False)["origin"] == origs[0]
     return {
+        "origin_accuracy": origin_ok / max(1, origin_n),
         "recall_by_model": {m: v[0] / v[1] for m, v in sorted(by_model.items())},
         "recall": total[0] / total[1],
         "ari_strict": ari(truth, pred),
@@ -279,7 +289,8 @@ def main_run(args, docs, gold, model_of, held, options: CorpusOptions, tmp: str)
              ["  distractor-only stories whose members are near-copies (3-gram Jaccard >= 0.5)", ev["distractor_near_duplicate_stories"]],
              ["  l2r stories mixing different originals", ev["mixed_originals"]],
              ["  l2r stories pulling in a distractor", ev["with_distractors"]],
-             ["match: held-out rewrite finds its story", round(res["match_recall"], 4)]]
+             ["match: held-out rewrite finds its story", round(res["match_recall"], 4)],
+             ["origin: the original is named as its story's origin (no dates)", round(ev["origin_accuracy"], 4)]]
     table(f"Stories on {n} documents ({args.domains} l2r + distractors)", ["measure", "value"], rows)
     speed = [["ingest (read, extract, segment, represent)", f"{n / res['ingest_s']:.0f} docs/s", f"{res['ingest_s']:.1f} s"],
              ["story building (candidates + verification)", f"{n / res['stories_s']:.0f} docs/s", f"{res['stories_s']:.1f} s, {res['pairs']} pairs"],

@@ -68,3 +68,31 @@ def test_templated_reports_with_different_figures_are_not_one_story() -> None:
     assert not is_story_edge(0.8, 0.7, 0.7, template)
     assert is_story_edge(0.8, 0.7, 0.7, {**template, "number_overlap": 0.8})
     assert is_story_edge(0.8, 0.7, 0.7, {**template, "numbers_min": 2})  # two figures are too few to judge
+
+
+HUMAN = ("The council said on Tuesday it would close the bridge for repairs. Officials said the work "
+         "would take six weeks, and the mayor said buses would run a detour.")
+MACHINE = ("In a significant development, the council underscored its unwavering commitment to safety, "
+           "announcing a comprehensive closure of the bridge, highlighting a pivotal six-week repair endeavour.")
+
+
+def test_machine_paraphrase_style_is_measurable() -> None:
+    from unspun.stories import machine_style
+
+    assert machine_style(MACHINE) > machine_style(HUMAN) + 1.0
+    assert machine_style("") == 0.0
+
+
+def test_origin_without_dates_prefers_the_version_that_reads_less_like_a_machine_paraphrase() -> None:
+    from unspun.stories import machine_style, provenance
+
+    members = ["rewrite", "original"]
+    pair = {"a": "rewrite", "b": "original", "same_story": 0.8, "a_coverage": 0.7, "b_coverage": 0.7, "kind": "paraphrased"}
+    style = {"rewrite": machine_style(MACHINE), "original": machine_style(HUMAN)}
+    no_dates = {m: {} for m in members}
+    assert provenance(members, [pair], no_dates)[0] is None  # no evidence at all without style
+    origin, edges = provenance(members, [pair], no_dates, style)
+    assert origin == "original" and edges[0]["from"] == "original"
+    # publication dates outrank style
+    dated = {"rewrite": {"published": "2024-03-01"}, "original": {"published": "2024-03-05"}}
+    assert provenance(members, [pair], dated, style)[0] == "rewrite"

