@@ -120,6 +120,7 @@ class Corpus:
         self._components: list[list[str]] | None = None
         self._sentvecs: OrderedDict[str, np.ndarray] = OrderedDict()  # sentence embeddings in memory (LRU)
         self._sentvec_limit = 50_000
+        self._styles: dict[str, float] = {}
 
     # --- lifecycle ----------------------------------------------------------------------
 
@@ -361,7 +362,7 @@ class Corpus:
             self._load_index()
             edges = [(p["a"], p["b"], p["same_story"], p.get("evidence") or {}) for p in
                      self.store.candidate_edges(SAME_STORY_THRESHOLD, story_stage.EDGE_MIN_COVERAGE_NAMED)
-                     if _edge(p) and self._share_distinctive_name(p["a"], p["b"])]
+                     if self._is_edge(p)]
             self._components = story_stage.components(self.ids, edges)
         return self._components
 
@@ -384,6 +385,9 @@ class Corpus:
         """Every story (documents with at least one rewrite in the corpus), largest first."""
         out = []
         want = self.options.findings if findings is None else findings
+        everyone = [d for members in self.components() for d in members]
+        for start in range(0, len(everyone), 512):
+            self._style(everyone[start: start + 512])  # one read per batch, not per story
         for members in self.components():
             out.append(self._story_summary(members, want, limit_findings))
         out.sort(key=lambda s: (-len(s["members"]), s["id"]))
@@ -393,9 +397,7 @@ class Corpus:
         """One story's reuse graph: origin, members and directed edges with their evidence."""
         for members in self.components():
             if story_stage.story_id(members) == story_id:
-                meta = self.store.metadata(members)
-                pairs = self.store.pairs_among(members)
-                origin, edges = story_stage.provenance(members, [p for p in pairs if self._is_edge(p)], meta, self._style(members))
+                meta, origin, edges = self._provenance(members)
                 if self.options.findings if findings is None else findings:
                     for e in edges:
                         e["findings"] = self._edge_findings(e["from"], e["to"])
@@ -403,9 +405,7 @@ class Corpus:
         raise InputError(story_id, "no such story in this store (see `unspun stories`)")
 
     def _story_summary(self, members: list[str], want_findings: bool, limit: int) -> dict[str, Any]:
-        meta = self.store.metadata(members)
-        pairs = [p for p in self.store.pairs_among(members) if self._is_edge(p)]
-        origin, edges = story_stage.provenance(members, pairs, meta, self._style(members))
+        meta, origin, edges = self._provenance(members)
         relations = [{"from": e["from"], "to": e["to"], "kind": e["kind"], "same_story": e["evidence"]["same_story"]} for e in edges]
         found: list[dict[str, Any]] = []
         if want_findings:
@@ -424,9 +424,22 @@ class Corpus:
             "findings": found,
         }
 
+    def _provenance(self, members: list[str]) -> tuple[dict[str, dict[str, Any]], str | None, list[dict[str, Any]]]:
+        """(metadata, origin, directed edges) of one story, from its stored pairs."""
+        meta = self.store.metadata(members)
+        pairs = [p for p in self.store.pairs_among(members) if self._is_edge(p)]
+        origin, edges = story_stage.provenance(members, pairs, meta, self._style(members))
+        return meta, origin, edges
+
     def _style(self, members: list[str]) -> dict[str, float]:
-        """Machine-paraphrase style of each member (a provenance signal when dates are missing)."""
-        return {d: story_stage.machine_style(doc.text) for d, doc in self.store.documents(members).items()}
+        """Machine-paraphrase style of each member (a provenance signal when dates are missing).
+
+        A document's text never changes under its id, so each is read and scored once.
+        """
+        missing = [d for d in members if d not in self._styles]
+        if missing:
+            self._styles.update({d: story_stage.machine_style(doc.text) for d, doc in self.store.documents(missing).items()})
+        return {d: self._styles[d] for d in members if d in self._styles}
 
     def _edge_findings(self, src: str, dst: str) -> list[dict[str, Any]]:
         """Drift findings of ``dst`` (B) against its source ``src`` (A), computed once and kept in the store."""

@@ -29,6 +29,7 @@ from datetime import datetime
 from typing import Any
 
 ALGORITHM = "unspun.stories.v1"
+BY_DATE = "published earlier"  # the reason of a direction decided by publication dates
 COVERAGE_MARGIN = 0.1
 # A story edge needs the compare verdict *and* real sentence overlap: on 1987 Reuters
 # wire copy, same-topic reports reach same_story 0.5 on their leads alone with ~15-30%
@@ -127,25 +128,23 @@ def components(ids: list[str], edges: list[Edge], *, neighbours: int = STORY_NEI
     one's members have edges into the larger (see MERGE_DENSITY). Groups of one are left out.
     """
     known = set(ids)
-    kept = [e for e in proposed_edges([e for e in edges if e[0] in known and e[1] in known and e[0] != e[1]], neighbours)]
+    kept = proposed_edges([e for e in edges if e[0] in known and e[1] in known and e[0] != e[1]], neighbours)
     adjacency: dict[str, set[str]] = {}
     for a, b, _, _ in kept:
         adjacency.setdefault(a, set()).add(b)
         adjacency.setdefault(b, set()).add(a)
     uf = _UnionFind(ids)
-    size = {i: 1 for i in ids}
-    members = {i: [i] for i in ids}
+    members = {i: [i] for i in ids}  # root -> its group
     for a, b, _, _ in sorted(kept, key=lambda e: (-e[2], e[0], e[1])):
         ra, rb = uf.find(a), uf.find(b)
         if ra == rb:
             continue
-        small, large = (ra, rb) if size[ra] <= size[rb] else (rb, ra)
+        small, large = (ra, rb) if len(members[ra]) <= len(members[rb]) else (rb, ra)
         inside = set(members[large])
         linked = sum(1 for x in members[small] if adjacency.get(x, set()) & inside)
-        if linked < max(1, math.ceil(density * size[small])):
+        if linked < max(1, math.ceil(density * len(members[small]))):
             continue
         uf.parent[small] = large
-        size[large] += size[small]
         members[large].extend(members.pop(small))
     groups: dict[str, list[str]] = {}
     for i in ids:
@@ -196,7 +195,7 @@ def direction(pair: dict[str, Any], meta: dict[str, dict[str, Any]]) -> Directio
         ev["published"] = {a: meta[a].get("published"), b: meta[b].get("published")}
         if da != db:
             src, dst = (a, b) if da < db else (b, a)
-            return Direction(src, dst, "published earlier", 2.0, ev)
+            return Direction(src, dst, BY_DATE, 2.0, ev)
     ca, cb = pair["a_coverage"], pair["b_coverage"]
     if ca - cb >= COVERAGE_MARGIN:
         # B covers (nearly) all of A, A covers less of B: B = A + additions.
@@ -249,7 +248,7 @@ def provenance(members: list[str], pairs: list[dict[str, Any]], meta: dict[str, 
         if d.source:
             score[d.source] += d.weight
             score[d.target] -= d.weight
-        if style and d.reason != "published earlier" and a in style and b in style:
+        if style and d.reason != BY_DATE and a in style and b in style:
             w = min(STYLE_MAX, STYLE_SLOPE * max(0.0, abs(style[a] - style[b]) - STYLE_MARGIN))
             if w:
                 human, machine = (a, b) if style[a] < style[b] else (b, a)
