@@ -63,5 +63,7 @@ def test_auto_mode_answers_a_single_query_exactly_until_a_batch_built_the_graph(
     index = Index.build(lead, lead, s, ann="auto", ann_min_docs=100)
     run(index, [None], lead[:1], lead[:1], s[:1])
     assert index._graphs == {}  # one query: exact, no graph built
+    assert not index.use_graph("lead", 1)
     run(index, [None, None], lead[:2], lead[:2], s[:2])
     assert set(index._graphs) == {"lead", "static"}
+    assert index.use_graph("lead", 1)  # once built, even a lone query uses it

@@ -200,7 +200,7 @@ DB_OPTION = click.option("--db", default="unspun.duckdb", show_default=True, typ
                          help="The corpus store (an embedded DuckDB file).")
 
 
-ANN_OPTION = click.option("--ann", type=click.Choice(["auto", "exact", "hnsw"]), default="auto", show_default=True,
+ANN_OPTION = click.option("--ann", type=click.Choice(["auto", "exact", "hnsw"]), default="auto", show_default=True,  # candidates.ANN_MODES
                           help="Nearest-neighbour search: exact, HNSW (faiss), or auto (HNSW from 50,000 documents).")
 
 

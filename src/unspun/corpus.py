@@ -72,8 +72,8 @@ class CorpusOptions:
     def __post_init__(self) -> None:
         if self.batch_size < 1:
             raise OptionsError("CorpusOptions.batch_size must be >= 1")
-        if self.ann not in ("auto", "exact", "hnsw"):
-            raise OptionsError("CorpusOptions.ann must be auto, exact or hnsw")
+        if self.ann not in candidate_stage.ANN_MODES:
+            raise OptionsError(f"CorpusOptions.ann must be one of {', '.join(candidate_stage.ANN_MODES)}")
         for name in ("lead_min", "static_min", "minhash_min"):
             if not -1.0 <= getattr(self, name) <= 1.0:
                 raise OptionsError(f"CorpusOptions.{name} must be in [-1, 1]")

@@ -91,8 +91,15 @@ def _bag(terms: list[str]) -> dict[str, float]:
     return {t: math.sqrt(v) for t, v in out.items()}
 
 
+def _union(per_sentence: list[frozenset[str]] | tuple[frozenset[str], ...]) -> frozenset[str]:
+    return frozenset().union(*per_sentence)
+
+
 def _overlap(a: list[frozenset[str]], b: list[frozenset[str]]) -> float:
-    sa, sb = frozenset().union(*a) if a else frozenset(), frozenset().union(*b) if b else frozenset()
+    return _set_overlap(_union(a), _union(b))
+
+
+def _set_overlap(sa: frozenset[str], sb: frozenset[str]) -> float:
     if not sa or not sb:
         return 0.0
     return len(sa & sb) / min(len(sa), len(sb))
@@ -129,6 +136,7 @@ def pair_features(
     names: tuple[frozenset[str], frozenset[str]] | None = None,
 ) -> PairFeatures:
     """``lead_cosine``: cosine of the embedded leads (see :func:`lead_text`); None without embeddings."""
+    numbers_a, numbers_b = _union(fa.numbers), _union(fb.numbers)
     linked_a = {i for link in links for i in link.a}
     linked_b = {j for link in links for j in link.b}
     doc = document_cosine(fa, fb, lexical)
@@ -140,8 +148,8 @@ def pair_features(
         name_overlap=(len(names[0] & names[1]) / min(len(names[0]), len(names[1])) if names and names[0] and names[1]
                       else _overlap(list(fa.names), list(fb.names))),
         names_min=min(len(names[0]), len(names[1])) if names else 0,
-        number_overlap=_overlap(list(fa.numbers), list(fb.numbers)),
-        numbers_min=min(len(frozenset().union(*fa.numbers)), len(frozenset().union(*fb.numbers))),
+        number_overlap=_set_overlap(numbers_a, numbers_b),
+        numbers_min=min(len(numbers_a), len(numbers_b)),
         link_mean=float(np.mean([link.similarity for link in links])) if links else 0.0,
     )
 

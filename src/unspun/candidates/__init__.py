@@ -30,6 +30,7 @@ import numpy as np
 from unspun.represent.minhash import LSHIndex, jaccard
 
 ANN_MIN_DOCS = 50_000
+ANN_MODES = ("auto", "exact", "hnsw")
 
 
 class _Rows:
@@ -82,8 +83,8 @@ class Index:
     @classmethod
     def build(cls, lead: np.ndarray, static: np.ndarray, sigs: list[np.ndarray], *, ann: str = "auto",
               ann_min_docs: int = ANN_MIN_DOCS) -> "Index":
-        if ann not in ("auto", "exact", "hnsw"):
-            raise ValueError(f"ann must be auto, exact or hnsw, not {ann!r}")
+        if ann not in ANN_MODES:
+            raise ValueError(f"ann must be one of {', '.join(ANN_MODES)}, not {ann!r}")
         lsh = LSHIndex()
         for i, s in enumerate(sigs):
             lsh.add(i, s)
@@ -116,6 +117,12 @@ class Index:
             return True
         return len(self) >= self.ann_min_docs and hnsw_available()
 
+    def use_graph(self, kind: str, queries: int) -> bool:
+        """Search ``kind`` through its HNSW graph? A single query (``unspun match``) is cheaper
+        exact than building a graph for it: in "auto" mode graphs are built by batch searches
+        (story building) and reused after."""
+        return self.approximate() and (self.ann == "hnsw" or queries > 1 or kind in self._graphs)
+
     def graph(self, kind: str) -> Any:  # noqa: ANN401 - a faiss index
         """The HNSW graph over one vector kind ("lead" or "static"), brought up to date.
         Rows are added in order, so faiss's sequential ids are the corpus rows."""
@@ -135,9 +142,7 @@ class Index:
 def _neighbours(index: Index, kind: str, q: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """(rows, similarities) of the k nearest stored vectors for each query, -1 where fewer."""
     n = len(index)
-    # A single query (``unspun match``) is cheaper exact than building a graph for it: in
-    # "auto" mode graphs are built by batch searches (story building) and reused after.
-    if index.approximate() and (index.ann == "hnsw" or len(q) > 1 or kind in index._graphs):
+    if index.use_graph(kind, len(q)):
         sims, keys = index.graph(kind).search(np.ascontiguousarray(q, dtype=np.float32), min(k, n))
         return keys.astype(np.int64), sims
     mat = getattr(index, kind)
@@ -151,9 +156,9 @@ def search(index: Index, rows: list[int | None], lead: np.ndarray, static: np.nd
            lead_k: int, lead_min: float, static_k: int, static_min: float, minhash_min: float,
            max_candidates: int) -> list[list[int]]:
     """Candidate rows for each query (its own row, when given, excluded), best first."""
-    out: list[dict[int, float]] = [{} for _ in rows]
     if len(index) == 0:
         return [[] for _ in rows]
+    out: list[dict[int, float]] = [{} for _ in rows]
     for kind, q, k, floor in (("lead", lead, lead_k, lead_min), ("static", static, static_k, static_min)):
         top, sims = _neighbours(index, kind, q, k + 2)  # k + 1 others, and the query itself may be stored
         for qi, row in enumerate(rows):
