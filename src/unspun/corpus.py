@@ -37,7 +37,7 @@ from unspun.align.scores import SAME_STORY_THRESHOLD, lead_text, name_set
 from unspun.errors import InputError, OptionsError, UnspunError
 from unspun.pipeline import CompareOptions, Comparer, document_from_raw, load
 from unspun.read.sources import iter_sources
-from unspun.records import Document, RawDocument, Rejected
+from unspun.records import Document, RawDocument, Rejected, most_serious_first
 from unspun.report.json import finding_to_dict, link_to_dict
 from unspun.represent.minhash import signature
 from unspun.store import DEFAULT_DB, Store, to_blob
@@ -411,8 +411,7 @@ class Corpus:
         if want_findings:
             for e in edges:
                 found.extend(self._edge_findings(e["from"], e["to"]))
-        order = {"high": 0, "medium": 1, "low": 2}
-        found = sorted((f for f in found if f["severity"] != "low"), key=lambda f: (order[f["severity"]], -f["confidence"]))[:limit]
+        found = sorted((f for f in found if f["severity"] != "low"), key=lambda f: most_serious_first(f["severity"], f["confidence"]))[:limit]
         dates = sorted(d for d in (story_stage.parse_date(meta[m].get("published")) for m in members) if d)
         return {
             "id": story_stage.story_id(members),

@@ -12,6 +12,12 @@ from typing import Any, Literal
 
 LinkKind = Literal["copied", "edited", "paraphrased"]
 Severity = Literal["high", "medium", "low"]
+SEVERITY_RANK: dict[str, int] = {"high": 0, "medium": 1, "low": 2}
+
+
+def most_serious_first(severity: str, confidence: float) -> tuple[int, float]:
+    """Sort key for findings: high before medium before low, then the most confident."""
+    return (SEVERITY_RANK[severity], -confidence)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 from unspun.drift import rules as R
 from unspun.drift.entities import Entity, EntityTagger, candidate_names, default_tagger, normalize
-from unspun.records import Document, Finding
+from unspun.records import SEVERITY_RANK, Document, Finding, most_serious_first
 
 __all__ = ["ALGORITHM", "DriftOptions", "run", "rederive", "TYPES"]
 
@@ -26,7 +26,6 @@ TYPES = (
     "contradiction", "number_changed", "date_changed", "entity_added", "entity_removed", "entity_changed",
     "certainty_changed", "attribution_changed", "unsupported_addition",
 )
-_SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 
 
 @dataclass(frozen=True)
@@ -170,9 +169,9 @@ def _dedupe(findings: list[Finding]) -> tuple[Finding, ...]:
     for f in findings:
         key = (f.type, (f.old or "").lower(), (f.new or "").lower()) if f.type.startswith("entity_") else (f.type, f.rule, f.old, f.new, f.a, f.b)
         cur = best.get(key)
-        if cur is None or (_SEVERITY_RANK[f.severity], -f.confidence) < (_SEVERITY_RANK[cur.severity], -cur.confidence):
+        if cur is None or most_serious_first(f.severity, f.confidence) < most_serious_first(cur.severity, cur.confidence):
             best[key] = f
-    return tuple(sorted(best.values(), key=lambda f: (f.a[0] if f.a else 1e9, f.b[0] if f.b else 1e9, _SEVERITY_RANK[f.severity])))
+    return tuple(sorted(best.values(), key=lambda f: (f.a[0] if f.a else 1e9, f.b[0] if f.b else 1e9, SEVERITY_RANK[f.severity])))
 
 
 def rederive(finding: Finding, doc_a: Document, doc_b: Document, tagger: EntityTagger | None = None) -> list[R.Change]:

@@ -12,7 +12,7 @@ import re
 from html import escape
 from importlib import resources
 
-from unspun.records import Comparison
+from unspun.records import Comparison, most_serious_first
 from unspun.report.terminal import alignment_rows
 
 
@@ -43,10 +43,9 @@ def comparison_fragment(c: Comparison) -> str:
     out.append("</section>")
 
     if c.findings:
-        order = {"high": 0, "medium": 1, "low": 2}
         out.append('<section class="findings"><h2>What changed</h2><table><thead><tr>'
                    "<th>severity</th><th>type</th><th>explanation</th><th>A</th><th>B</th></tr></thead><tbody>")
-        for k, f in enumerate(sorted(c.findings, key=lambda f: (order[f.severity], -f.confidence))):
+        for k, f in enumerate(sorted(c.findings, key=lambda f: most_serious_first(f.severity, f.confidence))):
             out.append(
                 f'<tr class="sev-{_e(f.severity)}" id="finding-{k}"><td>{_e(f.severity)}</td><td>{_e(f.type)}</td>'
                 f"<td>{_e(f.explanation)}</td><td>{_e(f.a_text)}</td><td>{_e(f.b_text)}</td></tr>"

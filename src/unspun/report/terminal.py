@@ -7,7 +7,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from unspun.records import Comparison
+from unspun.records import Comparison, most_serious_first
 
 _KIND_STYLE = {"copied": "green", "edited": "cyan", "paraphrased": "yellow", "dropped": "red", "added": "magenta"}
 _SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "dim"}
@@ -86,9 +86,8 @@ def render(c: Comparison, console: Console | None = None) -> None:
         ft.add_column("explanation", ratio=3)
         ft.add_column("A", ratio=2)
         ft.add_column("B", ratio=2)
-        order = {"high": 0, "medium": 1, "low": 2}
         shown = [f for f in c.findings if f.severity != "low"]
-        for f in sorted(shown, key=lambda f: (order[f.severity], -f.confidence)):
+        for f in sorted(shown, key=lambda f: most_serious_first(f.severity, f.confidence)):
             ft.add_row(
                 Text(f.severity, style=_SEVERITY_STYLE[f.severity]),
                 f.type,
