@@ -37,6 +37,7 @@ _WORD_NUMBERS = ("two three four five six seven eight nine ten eleven twelve fif
                  "hundred dozen").split()
 _WORD_NUM_RE = re.compile(r"\b(" + "|".join(_WORD_NUMBERS) + r")\b", re.I)
 _YEARISH = re.compile(r"(1[89]|20)\d\d")
+_MONTHS = "January February March April May June July August September October November December".split()
 
 
 def _number_candidates(text: str) -> list[tuple[int, int, str]]:
@@ -48,6 +49,9 @@ def _number_candidates(text: str) -> list[tuple[int, int, str]]:
         after = text[m.end(): m.end() + 3]
         if re.match(r"(st|nd|rd|th)\b", after):
             continue  # ordinals ("2nd") are positions, not amounts
+        near = text[max(0, m.start() - 12): m.end() + 12]
+        if re.search(r"\b(" + "|".join(_MONTHS) + r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b\.?,?\s*(?:the\s+)?\d{1,2}\b(?!:)|\b\d{1,2}\s+(?:of\s+)?(" + "|".join(_MONTHS) + r")", near) and int(m.group(0).replace(",", "").split(".")[0]) <= 31:
+            continue  # the day of a date ("17 June") is a date
         out.append((m.start(), m.end(), "digits"))
     for m in _WORD_NUM_RE.finditer(text):
         out.append((m.start(), m.end(), "word"))
@@ -76,7 +80,6 @@ def _new_number(old: str, rng: random.Random) -> str:
 
 
 # --- dates ------------------------------------------------------------------------------
-_MONTHS = "January February March April May June July August September October November December".split()
 _MONTH_ABBR = {"Jan.": 0, "Feb.": 1, "Mar.": 2, "Apr.": 3, "Aug.": 7, "Sept.": 8, "Sep.": 8, "Oct.": 9, "Nov.": 10, "Dec.": 11}
 _WEEKDAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
 _RELATIVE = ["yesterday", "last week", "last month", "last year", "next week", "next month", "next year", "last night",

@@ -112,6 +112,7 @@ class Finding:
     rule: str = ""
     old_span: tuple[int, int] | None = None  # where ``old`` sits in A's text
     new_span: tuple[int, int] | None = None  # where ``new`` sits in B's text
+    basis: str = ""  # how the sentences were paired: "linked", "soft" (closest sentence), "added", "dropped"
 
 
 @dataclass(frozen=True)

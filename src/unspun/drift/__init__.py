@@ -1,27 +1,29 @@
-"""Stage 7, drift: typed findings on aligned links, each with evidence from both versions.
+"""Stage 7, drift: typed findings on what B changed relative to A, each with evidence from both versions.
 
-For every link the rules in :mod:`unspun.drift.rules` compare the A sentences with
-the B sentences: numbers and dates (normalised), named entities (with aliases),
-hedges, attribution, and contradictions (negation, antonyms, exception vs permission,
-pending vs done). Sentences B adds with no counterpart become ``unsupported_addition``
-(medium when they carry names, figures, dates or quotes; low for filler).
+Every sentence of B is judged: a linked sentence against its link, a sentence the
+aligner left unpaired against its closest sentence of A (a *soft* counterpart, see
+:mod:`unspun.drift.view`), figures, dates and names over the whole pair. The rules
+live in one table (:data:`unspun.drift.table.RULES`) with one signature; ``run`` and
+:func:`rederive` read the same table.
 
-Each finding carries ``a_text``/``b_text`` (the linked sentences, exactly
-``document.text[span]``), the old/new values and their spans, the rule name and an
-explanation. :func:`rederive` re-runs a finding's rule on that evidence alone.
+Each finding carries ``a_text``/``b_text`` (the sentences, exactly
+``document.text[span]``), the old/new values and their spans, the rule name, how the
+sentences were paired (``basis``) and an explanation for a journalist.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-from unspun.drift import rules as R
-from unspun.drift.entities import Entity, EntityTagger, candidate_names, default_tagger, normalize
+from unspun.drift.calibration import calibrate
+from unspun.drift.entities import EntityTagger, default_tagger
+from unspun.drift.table import RULES, rule_of
+from unspun.drift.view import SOFT_MIN, Change, Claim, PairView
 from unspun.records import SEVERITY_RANK, Document, Finding, most_serious_first
 
-__all__ = ["ALGORITHM", "DriftOptions", "run", "rederive", "TYPES"]
+__all__ = ["ALGORITHM", "DriftOptions", "run", "rederive", "TYPES", "RULES"]
 
-ALGORITHM = "unspun.drift.v1"
+ALGORITHM = "unspun.drift.v2"
 TYPES = (
     "contradiction", "number_changed", "date_changed", "entity_added", "entity_removed", "entity_changed",
     "certainty_changed", "attribution_changed", "unsupported_addition",
@@ -31,40 +33,29 @@ TYPES = (
 @dataclass(frozen=True)
 class DriftOptions:
     """``entities``: run NER-based entity findings; ``nli_model``: a local cross-encoder folder (optional);
-    ``soft_links``: test an unaligned sentence of B against its closest sentence of A (similarity
-    >= ``soft_link_min``) for negation and antonym flips."""
+    ``soft_links``: judge a sentence of B the aligner left unpaired against its closest sentence of A
+    when their similarity is at least ``soft_link_min``."""
 
     entities: bool = True
     nli_model: str | None = None
     nli_threshold: float = 0.8
     soft_links: bool = True
-    soft_link_min: float = 0.4
+    soft_link_min: float = SOFT_MIN
 
 
-def _side(doc: Document, idx: tuple[int, ...]) -> R.Side:
-    return R.Side(tuple(doc.sentences[i].text for i in idx), tuple(doc.sentences[i].start for i in idx), doc.text)
-
-
-def _needs_ner(sentence: str, other_text_lower: str) -> bool:
-    """Only a sentence with a capitalised word the other version lacks can yield an entity finding."""
-    for name, _, _ in candidate_names(sentence):
-        for part in (name.lower(), name.split()[-1].lower()):
-            if part.rstrip("'’s") not in other_text_lower:
-                return True
-    return False
-
-
-def _entities(doc: Document, other: Document, tagger: EntityTagger | None) -> tuple[dict[int, list[Entity]], set[str]]:
-    """Entities per sentence index (only where needed) and the document's set of known names."""
-    other_lower = other.text.lower().replace("’", "'")
-    need = [s.index for s in doc.sentences if _needs_ner(s.text, other_lower)]
-    per: dict[int, list[Entity]] = {}
-    if tagger is not None and need:
-        for i, ents in zip(need, tagger.tag([doc.sentences[i].text for i in need])):
-            per[i] = ents
-    keys = {normalize(n) for s in doc.sentences for n, _, _ in candidate_names(s.text)}
-    keys |= {e.key for ents in per.values() for e in ents}
-    return per, keys
+def claims_of(alignment, options: DriftOptions) -> list[Claim]:  # noqa: ANN001
+    """The sentence pairs to judge: links, a soft counterpart for each unpaired sentence of B, and the rest."""
+    claims = [Claim(link.a, link.b, link.similarity, "linked") for link in alignment.links]
+    sim = alignment.similarity
+    for j in alignment.unmatched_b:
+        if options.soft_links and sim.size:
+            i = int(sim[:, j].argmax())
+            if float(sim[i, j]) >= options.soft_link_min:
+                claims.append(Claim((i,), (j,), float(sim[i, j]), "soft"))
+                continue
+        claims.append(Claim((), (j,), float(sim[:, j].max()) if sim.size else 0.0, "added"))
+    claims += [Claim((i,), (), 0.0, "dropped") for i in alignment.unmatched_a]
+    return claims
 
 
 def run(doc_a: Document, doc_b: Document, alignment, options: DriftOptions | None = None,  # noqa: ANN001
@@ -73,83 +64,28 @@ def run(doc_a: Document, doc_b: Document, alignment, options: DriftOptions | Non
     opts = options or DriftOptions()
     warnings: list[str] = []
     tagger = (tagger or default_tagger()) if opts.entities else None
-    ents_a, keys_a = _entities(doc_a, doc_b, tagger)
-    ents_b, keys_b = _entities(doc_b, doc_a, tagger)
+    view = PairView(doc_a, doc_b, claims_of(alignment, opts), alignment.similarity, tagger)
+    changes: list[Change] = []
+    for rule in RULES.values():
+        changes.extend(rule.run(view))
     if tagger is not None and tagger.warning:
         warnings.append(tagger.warning)
-
-    found: list[tuple[Finding, R.Change]] = []
-    for link in alignment.links:
-        a, b = _side(doc_a, link.a), _side(doc_b, link.b)
-        sim = link.similarity
-        changes = (
-            R.numbers(a, b, sim) + R.date_changes(a, b, sim) + R.certainty(a, b, sim) + R.attribution(a, b, sim)
-            + R.negation(a, b, sim) + R.antonyms(a, b, sim) + R.pending_done(a, b, sim) + R.exception_permission(a, b, sim)
-        )
-        if tagger is not None:
-            ea = [(e, doc_a.sentences[i].start) for i in link.a for e in ents_a.get(i, [])]
-            eb = [(e, doc_b.sentences[j].start) for j in link.b for e in ents_b.get(j, [])]
-            changes += R.entity_changes(a, b, ea, eb, keys_a, keys_b, sim, aligned=True)
-        found.extend((_finding(doc_a, doc_b, link.a, link.b, c), c) for c in changes)
-
-    # Claims about the same thing in sentences the aligner did not pair (reordered, split).
-    linked_pairs = {(i, j) for link in alignment.links for i in link.a for j in link.b}
-    for sa in doc_a.sentences:
-        if not R.L.EXCLUDE_RE.search(sa.text) and not R.L.PERMIT_RE.search(sa.text):
-            continue
-        for sb in doc_b.sentences:
-            if (sa.index, sb.index) in linked_pairs:
-                continue
-            for c in R.exception_permission(_side(doc_a, (sa.index,)), _side(doc_b, (sb.index,)), 0.5):
-                found.append((_finding(doc_a, doc_b, (sa.index,), (sb.index,), c), c))
-
-    sim = alignment.similarity
-    # Heavy rewrites leave sentences unaligned that still restate one sentence of A: test the
-    # closest one for flipped claims (medium at most: the pairing is a guess).
-    if opts.soft_links and sim.size:
-        for j in alignment.unmatched_b:
-            i = int(sim[:, j].argmax())
-            if float(sim[i, j]) < opts.soft_link_min:
-                continue
-            a, b = _side(doc_a, (i,)), _side(doc_b, (j,))
-            for c in R.negation(a, b, float(sim[i, j])) + R.antonyms(a, b, float(sim[i, j])):
-                c = replace(c, severity="medium", confidence=round(c.confidence * 0.8, 2), rule=c.rule + "+soft")
-                found.append((_finding(doc_a, doc_b, (i,), (j,), c), c))
-    for j in alignment.unmatched_b:
-        b = _side(doc_b, (j,))
-        best = float(sim[:, j].max()) if sim.size else 0.0
-        names = ents_b.get(j, [])
-        for c in R.addition(b, names, best):
-            found.append((_finding(doc_a, doc_b, (), (j,), c), c))
-        if tagger is not None and names:
-            for c in R.entity_changes(R.Side((), (), doc_a.text), b, [], [(e, doc_b.sentences[j].start) for e in names],
-                                      keys_a, keys_b, 0.0, aligned=False):
-                found.append((_finding(doc_a, doc_b, (), (j,), c), c))
-    for i in alignment.unmatched_a:
-        names = ents_a.get(i, [])
-        if tagger is not None and names:
-            a = _side(doc_a, (i,))
-            for c in R.entity_changes(a, R.Side((), (), doc_b.text), [(e, doc_a.sentences[i].start) for e in names], [],
-                                      keys_a, keys_b, 0.0, aligned=False):
-                found.append((_finding(doc_a, doc_b, (i,), (), c), c))
-
     if opts.nli_model:
         from unspun.drift.nli import nli_findings
 
-        found.extend((_finding(doc_a, doc_b, lk.a, lk.b, c), c) for lk, c in nli_findings(doc_a, doc_b, alignment, opts))
+        changes.extend(nli_findings(doc_a, doc_b, alignment, opts))
+    return _dedupe([_finding(doc_a, doc_b, calibrate(c)) for c in changes]), ALGORITHM, tuple(warnings)
 
-    return _dedupe([f for f, _ in found]), ALGORITHM, tuple(warnings)
 
-
-def _finding(doc_a: Document, doc_b: Document, a: tuple[int, ...], b: tuple[int, ...], c: R.Change) -> Finding:
-    a_span = doc_a.span(a)
-    b_span = doc_b.span(b)
+def _finding(doc_a: Document, doc_b: Document, c: Change) -> Finding:
+    a, b = tuple(c.a or ()), tuple(c.b or ())
+    a_span, b_span = doc_a.span(a), doc_b.span(b)
     return Finding(
         type=c.type,
         severity=c.severity,  # type: ignore[arg-type]
         confidence=min(1.0, max(0.0, c.confidence)),
-        a=tuple(a),
-        b=tuple(b),
+        a=a,
+        b=b,
         a_text=doc_a.text[a_span[0]: a_span[1]] if a_span else "",
         b_text=doc_b.text[b_span[0]: b_span[1]] if b_span else "",
         a_span=a_span,
@@ -160,51 +96,38 @@ def _finding(doc_a: Document, doc_b: Document, a: tuple[int, ...], b: tuple[int,
         rule=c.rule,
         old_span=c.old_span,
         new_span=c.new_span,
+        basis=c.basis,
     )
 
 
 def _dedupe(findings: list[Finding]) -> tuple[Finding, ...]:
-    """One finding per (type, old, new, place); the same entity added twice is reported once."""
+    """One finding per change: the same name added twice is reported once; a sentence of B whose
+    change was found on its soft counterpart is not also reported as an addition."""
     best: dict[tuple, Finding] = {}
+    explained_b = {j for f in findings if f.basis == "soft" and f.type != "unsupported_addition" for j in f.b}
     for f in findings:
-        key = (f.type, (f.old or "").lower(), (f.new or "").lower()) if f.type.startswith("entity_") else (f.type, f.rule, f.old, f.new, f.a, f.b)
+        if f.rule.startswith("addition.") and set(f.b) & explained_b:
+            continue
+        if f.type.startswith("entity_"):
+            key = (f.type, (f.old or "").lower(), (f.new or "").lower())
+        else:
+            key = (f.type, f.rule, f.old, f.new, f.old_span, f.new_span, f.a if not f.new_span else (), f.b if not f.new_span else ())
         cur = best.get(key)
         if cur is None or most_serious_first(f.severity, f.confidence) < most_serious_first(cur.severity, cur.confidence):
             best[key] = f
     return tuple(sorted(best.values(), key=lambda f: (f.a[0] if f.a else 1e9, f.b[0] if f.b else 1e9, SEVERITY_RANK[f.severity])))
 
 
-def rederive(finding: Finding, doc_a: Document, doc_b: Document, tagger: EntityTagger | None = None) -> list[R.Change]:
+def rederive(finding: Finding, doc_a: Document, doc_b: Document, tagger: EntityTagger | None = None) -> list[Change]:
     """Re-run the finding's rule on its stored evidence (its sentences) and return what the rule finds.
 
     Used by tests and by users who want to check a finding: the evidence alone must
-    reproduce it.
+    reproduce it. The rule comes from the same table :func:`run` uses.
     """
-    a, b = _side(doc_a, finding.a), _side(doc_b, finding.b)
-    rule = finding.rule.split(".")[0]
-    sim = 0.5
-    if rule == "numbers":
-        return R.numbers(a, b, sim)
-    if rule == "dates":
-        return R.date_changes(a, b, sim)
-    if rule == "certainty":
-        return R.certainty(a, b, sim)
-    if rule == "attribution":
-        return R.attribution(a, b, sim)
-    if rule == "addition":
-        ents = (tagger or default_tagger()).tag([b.text])[0] if finding.b else []
-        return R.addition(b, ents, 0.0)
-    if rule == "contradiction":
-        kind = finding.rule.split(".")[1]
-        fn = {"negation": R.negation, "antonym": R.antonyms, "exception": R.exception_permission, "pending_done": R.pending_done}[kind]
-        return fn(a, b, sim)
-    if rule == "entities":
-        t = tagger or default_tagger()
-        ea = [(e, s) for text, s in a.each() for e in t.tag([text])[0]]
-        eb = [(e, s) for text, s in b.each() for e in t.tag([text])[0]]
-        keys_a = {normalize(n) for s in doc_a.sentences for n, _, _ in candidate_names(s.text)}
-        keys_b = {normalize(n) for s in doc_b.sentences for n, _, _ in candidate_names(s.text)}
-        return R.entity_changes(a, b, ea, eb, keys_a, keys_b, sim, aligned=bool(finding.a and finding.b))
-    if rule == "nli":
+    rule = rule_of(finding.rule)
+    if rule.name == "nli":
         return []
-    raise ValueError(f"unknown rule {finding.rule!r}")
+    basis = finding.basis or ("linked" if finding.a and finding.b else "added" if finding.b else "dropped")
+    view = PairView(doc_a, doc_b, [Claim(finding.a, finding.b, 0.5, basis)], None,
+                    (tagger or default_tagger()) if rule.name in ("entities", "addition") else None, restricted=True)
+    return rule.run(view)

@@ -72,8 +72,8 @@ class Entity:
 
 
 def normalize(name: str) -> str:
-    """Canonical form: lower case, no leading "the", no possessive, aliases resolved."""
-    n = name.strip().lower().replace("’", "'")
+    """Canonical form: lower case, no accents, no leading "the", no possessive, aliases resolved."""
+    n = strip_accents(name.strip().lower().replace("’", "'"))
     n = re.sub(r"^(the)\s+", "", n)
     n = re.sub(r"'s$|'$", "", n)
     n = re.sub(r"\s+", " ", n).strip(" .,;:")
@@ -97,7 +97,7 @@ _GENERIC = frozenset(
 
 
 def _tokens(text: str) -> list[str]:
-    return [strip_accents(t) for t in re.findall(r"[a-z0-9]+", text.lower().replace("’", "'"))]
+    return re.findall(r"[a-z0-9]+", strip_accents(text.lower().replace("’", "'")))
 
 
 def strip_accents(s: str) -> str:
@@ -110,6 +110,7 @@ class OtherText:
     def __init__(self, text: str) -> None:
         self.text = text
         self.lower = text.lower().replace("’", "'")
+        self.folded = strip_accents(self.lower)
         self.tokens = set(_tokens(text))
         # Capitalised words only: what is left of "World Bank" once "Bank" is dropped as
         # generic must not be found in "the world's largest".
@@ -182,6 +183,12 @@ def mention_degree(entity: Entity, other: "OtherText | str", keys: set[str]) -> 
     key = entity.key
     if key in keys:
         return 1.0
+    toks_all = _tokens(entity.text)
+    if len(toks_all) >= 2 and toks_all[0] in QUALIFIERS and not _phrase_in(entity.text, other):
+        # "West Germany" is not "Germany", "North Korea" not "South Korea": the qualified name itself must be there
+        return 0.0 if not any(canon == key and _find_alias(alias, other.text, other.lower) for alias, canon in ALIAS.items()) else 1.0
+    if entity.label == "PERSON" and len(toks_all) >= 2 and other_person_with_surname(entity.text, other):
+        return 0.0  # "Rachel Johnson" where the other version only has "Boris Johnson"
     for alias, canon in ALIAS.items():
         if canon == key and _find_alias(alias, other.text, other.lower):
             return 1.0
@@ -198,6 +205,47 @@ def mention_degree(entity: Entity, other: "OtherText | str", keys: set[str]) -> 
     if entity.label == "PERSON" and other.has_token(toks[-1]):
         return 1.0
     return sum(other.has_token(t) for t in toks) / len(toks)
+
+
+_NOT_FIRST_NAMES = frozenset(
+    """yesterday today tomorrow tonight now then later earlier last next this when while after before since until
+    although though because if as so but and or meanwhile however also still even only just said says told added
+    asked when where why how what who whom whose which according labour conservative tory democrat republican""".split()
+)
+QUALIFIERS = frozenset("north south east west northern southern eastern western new upper lower central greater".split())
+_TITLES = frozenset(
+    """mr mrs ms miss dr sir dame lord lady prof professor president minister premier chancellor secretary senator sen rep
+    gov governor mayor judge justice det insp inspector supt superintendent sgt sergeant chief officer capt captain gen
+    general col colonel lt maj major king queen prince princess pope rev reverend father bishop coach manager mp mep
+    prime deputy foreign home defence defense finance health state attorney saint st""".split()
+)
+
+
+def _phrase_in(name: str, other: "OtherText") -> bool:
+    """The name as one phrase (case, accents and "the" ignored) in the other text."""
+    toks = [t for t in _tokens(name) if t != "the"]
+    if not toks:
+        return False
+    return re.search(r"(?<![a-z0-9])" + r"[^a-z0-9]+".join(map(re.escape, toks)) + r"(?![a-z0-9])", other.folded) is not None
+
+
+def other_person_with_surname(name: str, other: "OtherText") -> bool:
+    """The other text names someone with this surname but a different first name, and never this one
+    ("Rachel Johnson" vs "Boris Johnson"); "Johnson" alone or "B. Johnson" is the same person."""
+    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*\.?", name) if w.lower().strip(".") not in _TITLES]
+    if len(words) < 2:
+        return False
+    first = strip_accents(words[0].lower().strip("."))
+    firsts = set()
+    for m in re.finditer(r"([A-Z][\w'’-]*\.?)\s+(?:[A-Z]\.\s+)?" + re.escape(words[-1].rstrip(".")) + r"\b", other.text):
+        w = strip_accents(m.group(1).lower().strip("."))
+        if w in _SENT_START_COMMON or w in _NOT_FIRST_NAMES or re.search(r"(?<![a-z])" + re.escape(w) + r"(?![a-z])", other.text):
+            continue  # "Yesterday Johnson said", "Labour's Johnson": a common word, not a first name
+        if w not in _TITLES:
+            firsts.add(w)
+    if not firsts:
+        return False
+    return not any(f == first or (len(f) == 1 and first.startswith(f)) or (len(first) == 1 and f.startswith(first)) for f in firsts)
 
 
 def _distinctive_tokens(text: str) -> list[str]:

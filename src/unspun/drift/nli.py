@@ -55,7 +55,7 @@ def scorer(path: str) -> NliScorer:
 
 
 def nli_findings(doc_a, doc_b, alignment, options) -> Iterator:  # noqa: ANN001
-    from unspun.drift.rules import Change
+    from unspun.drift.view import Change
 
     s = scorer(options.nli_model)
     links = [lk for lk in alignment.links if lk.similarity >= 0.45]
@@ -65,5 +65,6 @@ def nli_findings(doc_a, doc_b, alignment, options) -> Iterator:  # noqa: ANN001
     for lk, f, bk in zip(links, forward, backward):
         p = max(f, bk)
         if p >= options.nli_threshold:
-            yield lk, Change("contradiction", "high" if p >= 0.9 else "medium", round(p, 3),
-                             f"The NLI model ({s.name}) judges these sentences contradictory (p={p:.2f}).", "nli.v1")
+            yield Change("contradiction", "high" if p >= 0.9 else "medium", round(p, 3),
+                         f"The NLI model ({s.name}) judges these sentences contradictory (p={p:.2f}).", "nli.v1",
+                         a=lk.a, b=lk.b, basis="linked")

@@ -15,7 +15,7 @@ _WORD_NUMS = {
     "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
     "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
     "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12, "pair": 2, "couple": 2,
-    "one": 1, "a": 1, "an": 1,
+    "one": 1, "a": 1, "an": 1, "both": 2,
 }
 _SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "mln": 1e6, "billion": 1e9, "bn": 1e9,
            "b": 1e9, "trillion": 1e12, "tn": 1e12, "hundred": 100}
@@ -31,7 +31,7 @@ _WORDNUM = r"(?:" + "|".join(sorted((w for w in _WORD_NUMS if w not in ("a", "an
 _QTY = re.compile(
     r"(?P<cur>US\$|C\$|A\$|[$€£¥₹])?\s?"
     r"(?:(?P<num>(?<![A-Za-z\d.,])(?:" + _NUM + r"))|(?P<word>\b" + _WORDNUM + r"\b|\b(?:a|an|one)\b(?=\s?(?:thousand|million|billion|trillion|hundred|percent|per cent)\b)))"
-    r"(?:\s?(?P<scale>thousand|million|billion|trillion|mln|mn|bn|tn|[kmb])\b)?"
+    r"(?:(?:\s?|-)(?P<scale>thousand|million|billion|trillion|mln|mn|bn|tn|[kmb])\b)?"
     r"(?:\s?(?P<pct>%|per ?cent\b|percent\b|pct\b|percentage points?\b))?"
     r"(?:\s(?P<unit>[A-Za-z][a-z]+))?",
     re.I,
@@ -42,15 +42,34 @@ MONTHS = {m: i + 1 for i, m in enumerate("january february march april may june 
 _MON_ABBR = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12}
 WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
 _MONTH_RE = r"(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
+# A bare year is a date unless a unit or count follows ("2012 people"); a year ending a
+# sentence ("in 2012.") is a date too.
+_NOT_YEAR_AFTER = r"(?![\d]|[,.]\d|\s?(?:%|percent|per cent|million|billion|bn|m\b|people|homes|jobs|units|votes|tonnes|km|miles|metres|feet|points))"
+_TIME_RE = (r"(?<![\d:.])(?P<hh>[01]?\d|2[0-3])(?::(?P<mm>[0-5]\d)|(?=\s?[ap]\.?m\b))\s?(?P<ap>[ap]\.?m\b\.?)?"
+            r"(?:\s?(?P<tz>GMT|BST|UTC|CET|CEST|EST|EDT|CST|CDT|PST|PDT|ET|PT|local time))?(?![\d:])")
+RELATIVE_DAYS = {
+    "yesterday": "yesterday", "today": "today", "tomorrow": "tomorrow", "last night": "last night", "tonight": "tonight",
+    "this morning": "this morning", "this week": "this week", "last week": "last week", "next week": "next week",
+    "this month": "this month", "last month": "last month", "next month": "next month", "earlier this month": "this month",
+    "later this month": "this month", "this year": "this year", "last year": "last year", "next year": "next year",
+    "earlier this year": "this year", "later this year": "this year", "last weekend": "last weekend",
+    "this weekend": "this weekend", "next weekend": "next weekend",
+}
+_RELATIVE_RE = r"\b(?P<rel>" + "|".join(sorted((re.escape(k) for k in RELATIVE_DAYS), key=len, reverse=True)) + r")\b"
 _DATE_PATTERNS = (
     re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b"),
+    re.compile(r"\b(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>(?:19|20)\d{2})\b"),
     re.compile(_MONTH_RE + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<y>\d{4}))?\b"),
     re.compile(r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH_RE + r"(?:,?\s+(?P<y>\d{4}))?\b"),
+    re.compile(r"\b(?:the\s+)?(?P<d>[1-9]|[12]\d|3[01])(?:st|nd|rd|th)\b(?=\s+of\s+" + _MONTH_RE.replace("?P<mon>", "?:") + ")"),
     re.compile(_MONTH_RE + r"(?:\s+of)?\s+(?P<y>\d{4})\b"),
+    re.compile(r"\b(?i:in|since|by|until|from|during|last|next|this|early|late|mid|of|before|after)[\s-](?P<mon>May)\b"),
     re.compile(r"\b(?P<mon>January|February|March|April|June|July|August|September|October|November|December)\b"),
-    re.compile(r"\b(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"),
-    re.compile(r"\b(?:in|since|by|until|from|of|during|before|after|early|late|mid-?)\s+(?P<y>(?:18|19|20)\d{2})\b(?!\s?(?:%|percent|million|billion))"),
-    re.compile(r"(?<![\d,.$€£])\b(?P<y>(?:19|20)\d{2})\b(?![\d,.]|\s?(?:%|percent|million|billion|people|homes|jobs|units|votes))"),
+    re.compile(r"\b(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)s?\b"),
+    re.compile(_TIME_RE, re.I),
+    re.compile(_RELATIVE_RE, re.I),
+    re.compile(r"\b(?:in|since|by|until|from|of|during|before|after|early|late|mid-?)\s+(?P<y>(?:18|19|20)\d{2})\b" + _NOT_YEAR_AFTER),
+    re.compile(r"(?<![\d,.$€£])\b(?P<y>(?:19|20)\d{2})\b" + _NOT_YEAR_AFTER),
 )
 
 
@@ -66,6 +85,7 @@ class Quantity:
     end: int
     approx: bool = False
     decimals: int = 0
+    context: frozenset[str] = frozenset()  # stems of the words that follow ("three new hotels" -> new, hotel)
 
     def same_value(self, other: "Quantity") -> bool:
         if self.unit != other.unit and self.unit and other.unit:
@@ -82,11 +102,22 @@ class Quantity:
         return round(a, d) == round(b, d) and self.decimals != other.decimals
 
     def comparable(self, other: "Quantity") -> bool:
-        """Could one be a changed version of the other (same kind of thing)?"""
-        if self.unit or other.unit:
-            return self.unit == other.unit or (self.unit is None and self.noun is None) or (other.unit is None and other.noun is None)
+        """Could one be a changed version of the other (same kind of thing)?
+
+        Like units only: a percentage or a score never stands for a count ("2,300" vs
+        "93%"); an amount of money may drop its currency ("$3m" vs "3 million"); two
+        counts of named things must count the same thing ("18 months" vs "18 people")."""
+        if self.unit != other.unit:
+            if {self.unit, other.unit} & {"%", "pp", "score"}:
+                return False
+            if self.unit and other.unit:
+                return False
+            bare = other if self.unit else self
+            if bare.noun is not None:
+                return False
         if self.noun and other.noun:
-            return _noun_stem(self.noun) == _noun_stem(other.noun)
+            # "three new hotels" vs "ten remarkable new hotels": the same thing is counted
+            return _noun_stem(self.noun) == _noun_stem(other.noun) or bool(self.context & other.context)
         return True
 
 
@@ -101,9 +132,12 @@ class DateMention:
     text: str
     start: int
     end: int
+    time: str | None = None  # "17:30" (24-hour clock)
+    relative: str | None = None  # "yesterday", "last week", ...
 
     def parts(self) -> dict[str, object]:
-        return {k: v for k, v in (("year", self.year), ("month", self.month), ("day", self.day), ("weekday", self.weekday)) if v is not None}
+        return {k: v for k, v in (("year", self.year), ("month", self.month), ("day", self.day), ("weekday", self.weekday),
+                                  ("time", self.time), ("relative", self.relative)) if v is not None}
 
     def agrees(self, other: "DateMention") -> bool:
         """All parts both mention are equal, and they mention at least one in common."""
@@ -126,8 +160,12 @@ class DateMention:
         if "day" in p:
             bits.append(f"{p['day']:02d}")
         out = "-".join(bits) if bits else ""
+        if "time" in p:
+            out = f"{out} {p['time']}".strip()
         if "weekday" in p:
             out = f"{out} ({p['weekday']})".strip()
+        if "relative" in p:
+            out = f"{out} {p['relative']}".strip()
         return out
 
 
@@ -141,7 +179,7 @@ _UNIT_STOP = {"of", "and", "or", "to", "in", "on", "the", "a", "an", "at", "for"
 
 
 def dates(text: str) -> list[DateMention]:
-    """Date mentions, longest first where they overlap."""
+    """Date and time mentions, longest first where they overlap."""
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
     for pat in _DATE_PATTERNS:
@@ -153,21 +191,40 @@ def dates(text: str) -> list[DateMention]:
             mon = g.get("mon")
             month = int(g["m"]) if g.get("m") else (_month(mon) if mon else None)
             if mon and mon.lower().startswith("may") and not g.get("d") and not g.get("y"):
-                continue  # "may" is a modal verb far more often than a month
-            if mon == "March" and not g.get("d") and not g.get("y") and re.search(r"\bmarch(ed|es|ing)?\b\s+(on|to|through)", text[s : e + 12], re.I):
+                if m.start("mon") == s:
+                    continue  # "may" is a modal verb far more often than a month ("in May" is matched with its preposition)
+                s = m.start("mon")
+            if mon == "March" and not g.get("d") and not g.get("y") and re.search(r"\bmarch(ed|es|ing)?\b\s+(on|to|through|against)", text[s : e + 12], re.I):
                 continue
             day = int(g["d"]) if g.get("d") else None
             if day is not None and not 1 <= day <= 31:
                 continue
+            if month is not None and not 1 <= month <= 12:
+                continue
             year = int(g["y"]) if g.get("y") else None
             wd = g.get("wd")
-            if pat.groups and "y" in pat.groupindex and len(pat.groupindex) == 1:
-                # a bare year: keep only the year digits as the span
-                s, e = m.span("y")
-            found.append(DateMention(year, month, day, wd.lower() if wd else None, text[s:e], s, e))
+            time_ = _clock(g) if g.get("hh") is not None else None
+            if g.get("hh") is not None and time_ is None:
+                continue
+            rel = RELATIVE_DAYS[g["rel"].lower()] if g.get("rel") else None
+            if "y" in pat.groupindex and len(pat.groupindex) == 1 or (g.get("d") and not mon and not g.get("m")):
+                s, e = m.span("y")  # a bare year: keep only the year digits as the span
+            found.append(DateMention(year, month, day, wd.lower() if wd else None, text[s:e], s, e, time_, rel))
             taken.append((s, e))
     found.sort(key=lambda d: d.start)
     return found
+
+
+def _clock(g: dict) -> str | None:
+    """ "5:30 pm" -> "17:30"; a bare hour needs am/pm ("5pm"); "05:30" stays."""
+    hh, mm, ap = int(g["hh"]), g.get("mm"), (g.get("ap") or "").lower().replace(".", "")
+    if mm is None and not ap:
+        return None
+    if ap == "pm" and hh < 12:
+        hh += 12
+    elif ap == "am" and hh == 12:
+        hh = 0
+    return f"{hh:02d}:{mm or '00'}"
 
 
 def _month(name: str) -> int | None:
@@ -182,7 +239,7 @@ def quantities(text: str, date_spans: list[tuple[int, int]] | None = None) -> li
     for m in _SCORE.finditer(text):
         if _inside(m.span(), spans):
             continue
-        out.append(Quantity(float(f"{m.group(1)}.{m.group(2)}"), "score", None, m.group(0), m.start(), m.end()))
+        out.append(Quantity(int(m.group(1)) * 1000.0 + int(m.group(2)), "score", None, m.group(0), m.start(), m.end()))
     score_spans = [(q.start, q.end) for q in out]
     for m in _QTY.finditer(text):
         num, word = m.group("num"), m.group("word")
@@ -226,9 +283,26 @@ def quantities(text: str, date_spans: list[tuple[int, int]] | None = None) -> li
         if not unit and not scale and num and re.fullmatch(r"(18|19|20)\d{2}", num):
             continue
         approx = bool(_APPROX.search(text[: m.start()]))
-        out.append(Quantity(value, unit, noun, text[s:e].strip(), s, e, approx, decimals))
+        out.append(Quantity(value, unit, noun, text[s:e].strip(), s, e, approx, decimals, _following(text, m.end())))
     out.sort(key=lambda q: q.start)
     return out
+
+
+_FOLLOW = re.compile(r"[^\W\d_][\w'’-]*|[,.;:()]")
+
+
+def _following(text: str, pos: int, n: int = 3) -> frozenset[str]:
+    """Stems of up to ``n`` content words after a figure, within its clause."""
+    out = []
+    for m in _FOLLOW.finditer(text, pos, min(len(text), pos + 60)):
+        w = m.group(0).lower()
+        if not w[0].isalpha():
+            break
+        if w not in _UNIT_STOP:
+            out.append(_noun_stem(w))
+        if len(out) >= n:
+            break
+    return frozenset(out)
 
 
 def _inside(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:

@@ -42,8 +42,21 @@ class Extracted:
     meta: dict[str, Any]
 
 
+def _fixer():  # noqa: ANN202
+    """ftfy, told to repair mojibake only: quotes, ligatures, widths and HTML entities stay as written."""
+    from ftfy import TextFixerConfig
+
+    return TextFixerConfig(unescape_html=False, fix_latin_ligatures=False, fix_character_width=False, uncurl_quotes=False,
+                           fix_line_breaks=False, remove_control_chars=False, normalization="NFC", explain=False)
+
+
 def normalize_text(text: str) -> str:
-    """NFC, no invisible characters, one space between words, no trailing spaces."""
+    """Mojibake repaired ("Â£2.7bn" -> "£2.7bn", "NiÃ±o" -> "Niño"), NFC, no invisible characters,
+    one space between words, no trailing spaces. Repair comes first: every later stage reads
+    names and figures, and a mis-decoded "£" or "ñ" would be read as a different word."""
+    import ftfy
+
+    text = ftfy.fix_text(text, _fixer())
     text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     return "\n".join(lines)

@@ -45,6 +45,7 @@ def finding_to_dict(f: Finding) -> dict[str, Any]:
         "new_span": list(f.new_span) if f.new_span else None,
         "explanation": f.explanation,
         "rule": f.rule,
+        "basis": f.basis,
     }
 
 

@@ -1,0 +1,196 @@
+"""Names: people, organisations and places B swapped, added or dropped.
+
+A name counts as mentioned by the other version through aliases, acronyms, surnames,
+spelling variants, accents and demonyms (:func:`unspun.drift.entities.mention_degree`),
+but as a whole phrase: "West Germany" is not mentioned by a text that says "Germany"
+and "west", and "Rachel Johnson" is not "Boris Johnson".
+
+Like figures, names are matched over the whole pair: a name of A the rewrite no longer
+gives and a new name of B in a linked, soft-paired or similar sentence are one swap
+(``entity_changed``); a new person or organisation with no counterpart is
+``entity_added`` at medium; a name B drops is ``entity_removed`` (medium only for a
+person or organisation of a linked sentence that B does not refer to in other words).
+"""
+
+from __future__ import annotations
+
+import re
+
+from unspun.drift.entities import QUALIFIERS, Entity, OtherText, different_names, mention_degree, nested_places
+from unspun.drift.view import Change, PairView
+
+_IMPORTANT = {"PERSON", "ORG", "GPE", "NAME", "FAC"}
+_ACTORS = {"PERSON", "ORG", "NAME", "FAC"}
+_FAMILY = {"PERSON": "person", "ORG": "org", "FAC": "org", "GPE": "place", "LOC": "place", "NORP": "group", "EVENT": "event"}
+
+# Words by which a version refers to a named person or body without naming it.
+_REFERRING = re.compile(
+    r"\b(?:he|she|him|her|his|they|them|their|it|its|the (?:agency|bureau|company|firm|group|organi[sz]ation|department|ministry|"
+    r"government|administration|authority|authorities|council|committee|commission|court|party|club|team|side|country|nation|"
+    r"state|city|region|province|bank|union|board|body|regulator|watchdog|police|force|service|institute|university|school|"
+    r"hospital|charity|network|broadcaster|newspaper|paper|station|channel|airline|carrier|manufacturer|maker|retailer|"
+    r"president|minister|prime minister|premier|chancellor|leader|chief|boss|spokesman|spokeswoman|spokesperson|official|"
+    r"officials|singer|actor|actress|star|player|striker|coach|manager|player|suspect|victim|man|woman|boy|girl|couple|"
+    r"family|father|mother|son|daughter|husband|wife|brother|sister|senator|governor|mayor|judge|officer|author|writer|"
+    r"artist|director|founder|chairman|ceo|executive))\b",
+    re.I,
+)
+
+
+def _family(label: str) -> str:
+    return _FAMILY.get(label, "name")
+
+
+def _kind(label: str) -> str:
+    return {"PERSON": "a person", "ORG": "an organisation", "GPE": "a place", "LOC": "a place", "NORP": "a group",
+            "FAC": "a facility", "EVENT": "an event"}.get(label, "a name")
+
+
+def _title_case(text: str) -> bool:
+    """Headline-style capitalisation, where the tagger's entity spans are unreliable."""
+    ws = re.findall(r"[A-Za-z][a-z]+", text)
+    return len(ws) >= 3 and sum(w[0].isupper() for w in ws) >= 0.6 * len(ws)
+
+
+_FUNCTION_OR_VERB = frozenset(
+    """and or but to of for with which who that have has had is are was were will would could can may might must
+    shall should said says say told agreed agrees plans plan wants want is also has not did does do sent send
+    signed approved backed joined offered announced warned called urged""".split()
+)
+_LOC_PREP = re.compile(r"\b(in|at|near|from|of|across|outside|inside|around|throughout|to|into|on)\s+(the\s+)?$", re.I)
+
+
+def actor_role(doc_text: str, start: int, end: int) -> bool:
+    """A place or group acting in the claim ("West Germany ... agreed to send") rather than
+    setting the scene ("in Tunisia", "Washington's National Mall", "Columbus, Ohio", "Spanish government")."""
+    before = doc_text[max(0, start - 25): start]
+    after = doc_text[end: end + 20]
+    if _LOC_PREP.search(before):
+        return False
+    nxt = re.match(r"\s+([a-z]+)", after)
+    if re.match(r"['’]s?\b", after) or (nxt and nxt.group(1) not in _FUNCTION_OR_VERB and not nxt.group(1).endswith("ed")):
+        return False  # possessive or adjective: "India's Modi", "Pakistan coach"
+    if re.search(r"[A-Z][\w-]+,\s*$", before):
+        return False  # apposition after another place: "Columbus, Ohio"
+    return True
+
+
+def _dedupe(items: list[tuple[int, Entity, float]]) -> list[tuple[int, Entity, float]]:
+    seen, out = set(), []
+    for item in items:
+        if item[1].key not in seen:
+            seen.add(item[1].key)
+            out.append(item)
+    return out
+
+
+def _qualified(f: Entity, e: Entity) -> bool:
+    """``f`` is ``e`` with a qualifier added or swapped ("Germany" -> "West Germany", "North Korea" -> "South Korea")."""
+    tf, te = f.text.split(), e.text.split()
+    core_f = tf[1:] if tf and tf[0].lower() in QUALIFIERS else tf
+    core_e = te[1:] if te and te[0].lower() in QUALIFIERS else te
+    return [w.lower() for w in core_f] == [w.lower() for w in core_e] and tf != te
+
+
+def entity_changes(view: PairView) -> list[Change]:
+    ents_a = [(i, e) for i in view.sentences("a") for e in view.entities("a", i)]
+    ents_b = [(j, f) for j in view.sentences("b") for f in view.entities("b", j)]
+    if not ents_a and not ents_b:
+        return []
+    keys_a = view.name_keys("a") | {e.key for _, e in ents_a}
+    keys_b = view.name_keys("b") | {f.key for _, f in ents_b}
+    other_a, other_b = view.other_text("a"), view.other_text("b")
+    doc_a, doc_b = view.a, view.b
+
+    def lenient(side: str, k: int) -> bool:
+        return _title_case(view.doc(side).sentences[k].text)
+
+    removed = _dedupe([(i, e, d) for i, e in ents_a if (d := mention_degree(e, other_b, keys_b)) < 1.0 and not (lenient("a", i) and d > 0)])
+    added = _dedupe([(j, f, d) for j, f in ents_b if (d := mention_degree(f, other_a, keys_a)) < 1.0 and not (lenient("b", j) and d > 0)])
+
+    # Swap candidates: a name of A gone from B (or, in a linked pair, from B's linked sentences:
+    # "in London" -> "in Peru" while London stays elsewhere in B), against a new name of B.
+    gone = {(i, e.key): (i, e, d) for i, e, d in removed}
+    for i, e in ents_a:
+        claim = view.claim_of("a", i)
+        if claim is None or claim.basis != "linked" or (i, e.key) in gone:
+            continue
+        local = OtherText(" ".join(view.doc("b").sentences[j].text for j in claim.b))
+        if mention_degree(e, local, set()) == 0:
+            gone[(i, e.key)] = (i, e, 1.0)
+    cands = []
+    for ka, (i, e, de) in enumerate(gone.values()):
+        for kb, (j, f, df) in enumerate(added):
+            pairing = view.pairing(i, j)
+            if _family(e.label) != _family(f.label) and "NAME" not in (e.label, f.label):
+                continue
+            if de >= 1.0 and pairing != "linked":
+                continue  # the name is elsewhere in B: only a linked sentence shows it was replaced here
+            if 0 < de < 1.0 and not different_names(e, f):
+                continue  # "Saudi" for "Saudi Arabia": a partial mention, not a swap
+            overlap = len(view.context("a", i, e.start, e.end) & view.context("b", j, f.start, f.end))
+            score = view.may_pair(i, j, overlap)
+            if score is not None:
+                cands.append((score, ka, kb))
+    gone_list = list(gone.values())
+    out: list[Change] = []
+    used_a, used_b = set(), set()
+    for _, ka, kb in sorted(cands, key=lambda c: -c[0]):
+        if ka in used_a or kb in used_b:
+            continue
+        used_a.add(ka)
+        used_b.add(kb)
+        (i, e, de), (j, f, df) = gone_list[ka], added[kb]
+        pairing = view.pairing(i, j) or "soft"
+        severity = "high" if pairing == "linked" and e.label in _IMPORTANT and df == 0 else "medium"
+        what = ", which A never mentions." if df == 0 else "."
+        if nested_places(e.text, f.text):
+            severity, what = "low", " (one place lies inside the other)."
+        out.append(_change("entity_changed", severity, f"{_kind(e.label).capitalize()} “{e.text}” became “{f.text}”{what}",
+                           "entities.changed.v2", view, i, e, j, f, pairing))
+    # A qualified variant of a name A gives in the paired sentence ("Germany" -> "West Germany").
+    for kb, (j, f, df) in enumerate(added):
+        if kb in used_b:
+            continue
+        for i, e in ents_a:
+            if view.pairing(i, j) and _qualified(f, e):
+                used_b.add(kb)
+                out.append(_change("entity_changed", "high" if view.pairing(i, j) == "linked" else "medium",
+                                   f"{_kind(e.label).capitalize()} “{e.text}” became “{f.text}”, a different name.",
+                                   "entities.changed.v2", view, i, e, j, f, view.pairing(i, j)))
+                break
+    for kb, (j, f, df) in enumerate(added):
+        if kb in used_b:
+            continue
+        claim = view.claim_of("b", j)
+        basis = claim.basis if claim else "added"
+        start = doc_b.sentences[j].start + f.start
+        # A person or organisation A never names is news wherever B puts it; a new place or group
+        # matters where B restates a claim of A (a linked or soft-paired sentence).
+        actor = f.label in _ACTORS or basis in ("linked", "soft")
+        severity = "medium" if df == 0 and actor else "low"
+        out.append(Change(
+            "entity_added", severity, 0.0, f"B names {_kind(f.label)} “{f.text}” that A never mentions.", "entities.added.v2",
+            None, f.text, None, (start, start + len(f.text)), a=claim.a if claim and basis != "added" else (), b=(j,), basis=basis,
+            evidence={"label": f.label, "degree": df}))
+    for ka, (i, e, de) in enumerate(gone_list):
+        if ka in used_a or de >= 1.0:
+            continue
+        claim = view.claim_of("a", i)
+        basis = claim.basis if claim else "dropped"
+        start = doc_a.sentences[i].start + e.start
+        referred = claim is not None and basis == "linked" and _REFERRING.search(view.side("b", claim.b).text) is not None
+        severity = "medium" if basis == "linked" and de == 0 and e.label in ("PERSON", "ORG", "NAME") and not referred else "low"
+        out.append(Change(
+            "entity_removed", severity, 0.0, f"A names {_kind(e.label)} “{e.text}” that B never mentions.", "entities.removed.v2",
+            e.text, None, (start, start + len(e.text)), None, a=(i,), b=claim.b if claim and basis == "linked" else (), basis=basis,
+            evidence={"label": e.label, "degree": de, "referred": referred}))
+    return out
+
+
+def _change(kind: str, severity: str, explanation: str, rule: str, view: PairView, i: int, e: Entity, j: int, f: Entity,
+            pairing: str) -> Change:
+    sa, sb = view.a.sentences[i].start + e.start, view.b.sentences[j].start + f.start
+    return Change(kind, severity, 0.0, explanation, rule, e.text, f.text, (sa, sa + len(e.text)), (sb, sb + len(f.text)),
+                  a=(i,), b=(j,), basis=pairing, evidence={"sim": view.sim(i, j), "label": f.label})
+

@@ -1,0 +1,146 @@
+"""Figures and dates: which ones B changed, wherever they sit.
+
+Both rules match the mentions of the whole pair, not link by link, so a changed value
+is found even when the rewrite moved it to another sentence or the aligner left its
+sentence unpaired:
+
+1. mentions with the same value are matched one to one (a value said twice must be
+   said twice), preferring mentions in linked sentences;
+2. what is left on each side is paired by kind (a percentage with a percentage,
+   "years" with "years", a time with a time), in linked sentences first, then soft
+   counterparts, then any two sentences that are alike (:data:`VALUE_PAIR_MIN`);
+3. a figure B gives that A has nowhere, in a sentence that has a counterpart, is an
+   ``unsupported_addition`` pointing at the figure.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, TypeVar
+
+from unspun.drift.quantities import DateMention, Quantity
+from unspun.drift.view import Change, PairView
+
+M = TypeVar("M")
+
+_PAIRING_RANK = {"linked": 2.0, "soft": 1.0, None: 0.0}
+
+
+def _mentions(view: PairView, side: str, read: Callable[[PairView, str, int], list[M]]) -> list[tuple[int, M]]:
+    return [(k, m) for k in view.sentences(side) for m in read(view, side, k)]
+
+
+def match_values(view: PairView, read: Callable[[PairView, str, int], list[M]], same: Callable[[M, M], bool],
+                 kin: Callable[[M, M], bool]) -> tuple[list[tuple[int, M, int, M, str]], list[tuple[int, M]], list[tuple[int, M]]]:
+    """(changes as (i, x, j, y, pairing), B mentions left unexplained, A mentions left unexplained).
+
+    Mentions have ``start``/``end`` offsets in their sentence."""
+    ma, mb = _mentions(view, "a", read), _mentions(view, "b", read)
+    cands = [(_PAIRING_RANK[view.pairing(i, j)] + view.sim(i, j), ka, kb)
+             for ka, (i, x) in enumerate(ma) for kb, (j, y) in enumerate(mb) if same(x, y)]
+    used_a, used_b = _greedy(cands)
+    left_a = [(i, x) for k, (i, x) in enumerate(ma) if k not in used_a]
+    left_b = [(j, y) for k, (j, y) in enumerate(mb) if k not in used_b]
+    cands = []
+    ctx_a = [view.context("a", i, x.start, x.end) for i, x in left_a]
+    for kb, (j, y) in enumerate(left_b):
+        ctx_b = view.context("b", j, y.start, y.end)
+        for ka, (i, x) in enumerate(left_a):
+            if not kin(x, y):
+                continue
+            score = view.may_pair(i, j, len(ctx_a[ka] & ctx_b))
+            if score is not None:
+                cands.append((score, ka, kb))
+    pa, pb = _greedy(cands)
+    order = {kb: ka for ka, kb in zip(pa, pb)}
+    changes = [(left_a[order[kb]][0], left_a[order[kb]][1], left_b[kb][0], left_b[kb][1],
+                view.pairing(left_a[order[kb]][0], left_b[kb][0]) or "soft") for kb in sorted(order)]
+    rest_b = [m for k, m in enumerate(left_b) if k not in set(pb)]
+    rest_a = [m for k, m in enumerate(left_a) if k not in set(pa)]
+    return changes, rest_b, rest_a
+
+
+def _greedy(cands: list[tuple[float, int, int]]) -> tuple[list[int], list[int]]:
+    """One-to-one matching, best score first; returns the matched indices in matching order."""
+    used_a: list[int] = []
+    used_b: list[int] = []
+    sa, sb = set(), set()
+    for _, ka, kb in sorted(cands, key=lambda c: -c[0]):
+        if ka in sa or kb in sb:
+            continue
+        sa.add(ka)
+        sb.add(kb)
+        used_a.append(ka)
+        used_b.append(kb)
+    return used_a, used_b
+
+
+def _abs(view: PairView, side: str, k: int, span_in_sentence: tuple[int, int]) -> tuple[int, int]:
+    base = view.doc(side).sentences[k].start
+    return (base + span_in_sentence[0], base + span_in_sentence[1])
+
+
+# --- numbers -------------------------------------------------------------------------------
+
+
+def _read_q(view: PairView, side: str, k: int) -> list[Quantity]:
+    return view.quantities(side, k)
+
+
+def _same_q(x: Quantity, y: Quantity) -> bool:
+    return x.same_value(y) and x.comparable(y)
+
+
+def _phrase(q: Quantity) -> str:
+    return f"{q.text} {q.noun}" if q.noun and q.noun.lower() not in q.text.lower() else q.text
+
+
+def numbers(view: PairView) -> list[Change]:
+    """``number_changed`` for a figure B gives in place of another of the same kind;
+    ``unsupported_addition`` for a figure B adds in a sentence that has a counterpart in A."""
+    changes, rest_b, _ = match_values(view, _read_q, _same_q, lambda x, y: x.comparable(y))
+    out = []
+    for i, x, j, y, pairing in changes:
+        same_kind = x.unit == y.unit and (x.unit is not None or (x.noun is not None and x.noun == y.noun) or x.noun is None or y.noun is None)
+        severity = "high" if pairing == "linked" and same_kind else "medium"
+        out.append(Change(
+            "number_changed", severity, 0.0,
+            f"The figure changed from “{_phrase(x)}” to “{_phrase(y)}”.", "numbers.changed.v2",
+            x.text, y.text, _abs(view, "a", i, (x.start, x.end)), _abs(view, "b", j, (y.start, y.end)),
+            a=(i,), b=(j,), basis=pairing, evidence={"sim": view.sim(i, j), "same_kind": same_kind}))
+    for j, y in rest_b:
+        claim = view.claim_of("b", j)
+        if claim is None or claim.basis not in ("linked", "soft") or y.unit == "score":
+            continue  # a sentence with no counterpart is an addition as a whole
+        out.append(Change(
+            "unsupported_addition", "medium", 0.0,
+            f"B gives a figure, “{_phrase(y)}”, that A does not have anywhere.", "numbers.added.v2",
+            None, y.text, None, _abs(view, "b", j, (y.start, y.end)), a=claim.a, b=(j,), basis=claim.basis,
+            evidence={"sim": claim.sim}))
+    return out
+
+
+# --- dates ---------------------------------------------------------------------------------
+
+
+def _read_d(view: PairView, side: str, k: int) -> list[DateMention]:
+    return view.dates(side, k)
+
+
+_DATE_WHAT = {"time": "time", "relative": "date", "weekday": "day"}
+
+
+def date_changes(view: PairView) -> list[Change]:
+    """``date_changed``: a date or time of A given differently in B (a part both state differs)."""
+    changes, _, _ = match_values(view, _read_d, lambda x, y: x.agrees(y), lambda x, y: x.conflicts(y))
+    out = []
+    for i, x, j, y, pairing in changes:
+        shared = set(x.parts()) & set(y.parts())
+        soft_part = shared <= {"weekday", "relative"}
+        severity = "high" if pairing == "linked" and not soft_part else "medium"
+        what = _DATE_WHAT.get(next(iter(shared)), "date") if len(shared) == 1 else "date"
+        out.append(Change(
+            "date_changed", severity, 0.0,
+            f"The {what} changed from “{x.text}” to “{y.text}”.", "dates.changed.v2",
+            x.text, y.text, _abs(view, "a", i, (x.start, x.end)), _abs(view, "b", j, (y.start, y.end)),
+            a=(i,), b=(j,), basis=pairing, evidence={"sim": view.sim(i, j), "parts": sorted(shared)}))
+    return out

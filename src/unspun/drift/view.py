@@ -1,0 +1,226 @@
+"""What a drift rule sees: the two versions, the sentence pairs to judge, and facts read once.
+
+Every rule in :data:`unspun.drift.table.RULES` has one signature,
+``rule(view: PairView) -> list[Change]``. ``run`` gives the rules a view of the whole
+pair (every link, and a *soft* counterpart for every sentence of B the aligner left
+unpaired); ``rederive`` gives them a view restricted to one finding's evidence. The
+same code therefore produces a finding and re-checks it.
+
+A :class:`Claim` is one judgement unit: sentences of A against sentences of B, with
+how they were paired (``basis``):
+
+* ``linked`` — the aligner linked them;
+* ``soft`` — a sentence of B the aligner left unpaired, against its closest sentence
+  of A (the pairing is a guess, so findings on it are medium at most);
+* ``added`` / ``dropped`` — one side has no counterpart at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Iterator
+
+import numpy as np
+
+from unspun.drift.entities import Entity, EntityTagger, OtherText, candidate_names, normalize
+from unspun.drift.quantities import DateMention, Quantity, dates, quantities
+from unspun.records import Document
+from unspun.represent.text import content_terms
+
+SOFT_MIN = 0.35
+"""Blended similarity a B sentence's closest A sentence needs to be judged against it as a soft
+counterpart. Chosen on the dev fold of ``bench/drift_eval.py``: at 0.4 a quarter of the
+injected changes in unlinked sentences had no counterpart; below 0.3 soft pairs of
+unrelated sentences start to raise value findings on clean pairs."""
+
+VALUE_PAIR_MIN = 0.25
+CONTEXT_PAIR_MIN = 0.1
+"""With two or more content words shared around the value ("killed 189 people" / "killed 574
+people"), sentences this little alike may still hold the same value in two versions."""
+"""Similarity two sentences need for a figure, date or name that disappeared from one to be
+paired with a new one in the other (outside links and soft counterparts, e.g. a rewrite
+that moved a figure into another sentence). Same tuning as :data:`SOFT_MIN`."""
+
+
+@dataclass(frozen=True)
+class Side:
+    """Sentences of one side of a claim, with their offsets in the document."""
+
+    texts: tuple[str, ...]
+    starts: tuple[int, ...]
+    doc_text: str  # the whole document (for "anywhere in this version" checks)
+    indices: tuple[int, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.texts)
+
+    def each(self) -> Iterator[tuple[str, int]]:
+        return zip(self.texts, self.starts)
+
+
+@dataclass(frozen=True)
+class Claim:
+    a: tuple[int, ...]
+    b: tuple[int, ...]
+    sim: float
+    basis: str  # "linked" | "soft" | "added" | "dropped"
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a rule found. ``a``/``b``: the sentences it is about (None: the claim's own)."""
+
+    type: str
+    severity: str
+    confidence: float
+    explanation: str
+    rule: str
+    old: str | None = None
+    new: str | None = None
+    old_span: tuple[int, int] | None = None
+    new_span: tuple[int, int] | None = None
+    a: tuple[int, ...] | None = None
+    b: tuple[int, ...] | None = None
+    basis: str = "linked"
+    evidence: dict = field(default_factory=dict)  # features the calibration reads
+
+
+def side_of(doc: Document, idx: tuple[int, ...]) -> Side:
+    return Side(tuple(doc.sentences[i].text for i in idx), tuple(doc.sentences[i].start for i in idx), doc.text, tuple(idx))
+
+
+class PairView:
+    """The pair as the rules see it; facts (figures, dates, names, parses) are read once per sentence."""
+
+    def __init__(self, doc_a: Document, doc_b: Document, claims: list[Claim], sim: np.ndarray | None,
+                 tagger: EntityTagger | None, restricted: bool = False, story_year: int | None = None,
+                 parser: Callable | None = None) -> None:
+        self.a, self.b = doc_a, doc_b
+        self.claims = claims
+        self._sim = sim
+        self.tagger = tagger
+        self.restricted = restricted
+        self.story_year = story_year
+        self.parser = parser
+        self._q: dict[tuple[str, int], list[Quantity]] = {}
+        self._d: dict[tuple[str, int], list[DateMention]] = {}
+        self._ents: dict[str, dict[int, list[Entity]]] = {}
+        self._claim_of: dict[tuple[str, int], Claim] = {}
+        for c in claims:
+            for i in c.a:
+                self._claim_of.setdefault(("a", i), c)
+            for j in c.b:
+                self._claim_of.setdefault(("b", j), c)
+        self.linked_pairs = {(i, j) for c in claims if c.basis == "linked" for i in c.a for j in c.b}
+        self.soft_pairs = {(i, j) for c in claims if c.basis == "soft" for i in c.a for j in c.b}
+
+    # --- documents and sentences ---------------------------------------------------------
+    def doc(self, side: str) -> Document:
+        return self.a if side == "a" else self.b
+
+    def sentences(self, side: str) -> tuple[int, ...]:
+        """The sentences rules may look at: all of them, or a finding's evidence when restricted."""
+        if self.restricted:
+            return tuple(sorted({i for c in self.claims for i in (c.a if side == "a" else c.b)}))
+        return tuple(range(len(self.doc(side).sentences)))
+
+    def side(self, which: str, idx: tuple[int, ...]) -> Side:
+        return side_of(self.doc(which), idx)
+
+    def sim(self, i: int, j: int) -> float:
+        if self._sim is None or self._sim.size == 0:
+            return 0.5
+        return float(self._sim[i, j])
+
+    def claim_of(self, side: str, k: int) -> Claim | None:
+        return self._claim_of.get((side, k))
+
+    def pairing(self, i: int, j: int) -> str | None:
+        """How sentence i of A and sentence j of B are paired: "linked", "soft", or None."""
+        if (i, j) in self.linked_pairs:
+            return "linked"
+        if (i, j) in self.soft_pairs:
+            return "soft"
+        return None
+
+    def context(self, side: str, k: int, start: int, end: int, width: int = 40) -> set[str]:
+        """Content stems around a mention (sentence offsets), for pairing a value with its counterpart."""
+        text = self.doc(side).sentences[k].text
+        return set(content_terms(text[max(0, start - width): start] + " " + text[end: end + width]))
+
+    def may_pair(self, i: int, j: int, overlap: int) -> float | None:
+        """Score for pairing a value of sentence i (A) with one of sentence j (B), or None when they are too far apart."""
+        pairing = self.pairing(i, j)
+        sim = self.sim(i, j)
+        if pairing is None and sim < VALUE_PAIR_MIN and not (overlap >= 2 and sim >= CONTEXT_PAIR_MIN):
+            return None
+        return {"linked": 2.0, "soft": 1.0}.get(pairing or "", 0.0) + sim + 0.1 * min(overlap, 3)
+
+    def judged(self, bases: tuple[str, ...] = ("linked", "soft")) -> list[Claim]:
+        return [c for c in self.claims if c.basis in bases]
+
+    # --- facts ---------------------------------------------------------------------------
+    def quantities(self, side: str, k: int) -> list[Quantity]:
+        key = (side, k)
+        if key not in self._q:
+            self._q[key] = quantities(self.doc(side).sentences[k].text, [(d.start, d.end) for d in self.dates(side, k)])
+        return self._q[key]
+
+    def dates(self, side: str, k: int) -> list[DateMention]:
+        key = (side, k)
+        if key not in self._d:
+            self._d[key] = dates(self.doc(side).sentences[k].text)
+        return self._d[key]
+
+    def other_text(self, side: str) -> OtherText:
+        """The index of ``side``'s document text (for "is this name in there?")."""
+        return OtherText.of(self.doc(side).text)
+
+    def name_keys(self, side: str) -> set[str]:
+        return name_keys(self.doc(side))
+
+    def _counterpart(self, side: str, k: int) -> str:
+        """The lower-cased text of the sentences paired with sentence k ("" when none)."""
+        claim = self.claim_of(side, k)
+        if claim is None or claim.basis not in ("linked", "soft"):
+            return ""
+        other_side, idx = ("b", claim.b) if side == "a" else ("a", claim.a)
+        return " ".join(self.doc(other_side).sentences[x].text for x in idx).lower().replace("’", "'")
+
+    def entities(self, side: str, k: int) -> list[Entity]:
+        """Named entities of a sentence — only for sentences with a capitalised word the other
+        version lacks (others cannot yield an entity finding), tagged in one batch."""
+        if self.tagger is None:
+            return []
+        if side not in self._ents:
+            other_side = "b" if side == "a" else "a"
+            other = self.doc(other_side).text.lower().replace("’", "'")
+            sents = self.doc(side).sentences
+            need = [k2 for k2 in self.sentences(side) if needs_ner(sents[k2].text, other) or needs_ner(sents[k2].text, self._counterpart(side, k2) or sents[k2].text.lower())]
+            tagged = self.tagger.tag([sents[k2].text for k2 in need]) if need else []
+            self._ents[side] = dict(zip(need, tagged))
+        return self._ents[side].get(k, [])
+
+
+def needs_ner(sentence: str, other_text_lower: str) -> bool:
+    """Only a sentence with a capitalised word or name the other version lacks can yield an entity finding."""
+    for name, _, _ in candidate_names(sentence):
+        for part in (name.lower(), name.split()[-1].lower()):
+            if part.rstrip("'’s") not in other_text_lower:
+                return True
+    return False
+
+
+_KEYS: dict[str, set[str]] = {}
+
+
+def name_keys(doc: Document) -> set[str]:
+    """Normalised capitalised names of a document (cached by text: a corpus compares one document many times)."""
+    hit = _KEYS.get(doc.text)
+    if hit is None:
+        hit = {normalize(n) for s in doc.sentences for n, _, _ in candidate_names(s.text)}
+        if len(_KEYS) > 256:
+            _KEYS.clear()
+        _KEYS[doc.text] = hit
+    return hit
