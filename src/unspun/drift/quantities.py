@@ -24,10 +24,19 @@ _CUR_WORD = {"dollar": "USD", "dollars": "USD", "usd": "USD", "euro": "EUR", "eu
              "pound": "GBP", "pounds": "GBP", "sterling": "GBP", "gbp": "GBP", "yen": "JPY", "yuan": "CNY",
              "rupees": "INR", "rupee": "INR", "cents": "USD_cent", "cent": "USD_cent", "pence": "GBP_pence", "p": "GBP_pence"}
 _PCT = {"percent", "per cent", "%", "pct"}
-_APPROX = re.compile(r"\b(about|around|roughly|nearly|almost|approximately|some|over|more than|less than|up to|at least|close to|just over|just under|an estimated|estimated)\s*$", re.I)
+_APPROX = re.compile(r"\b(about|around|roughly|nearly|almost|approximately|some|over|more than|less than|up to|at least|close to|just over|just under|an estimated|estimated|under|fewer than|at most|upwards of)\s*$", re.I)
+_BOUND = {"over": "over", "more than": "over", "at least": "over", "just over": "over", "upwards of": "over",
+          "less than": "under", "up to": "under", "just under": "under", "under": "under", "fewer than": "under",
+          "at most": "under", "nearly": "under", "almost": "under"}
+APPROX_SLACK = 0.05
+"""Relative difference within which "about 300" and "302" are one figure (MRPC/ETPC: at 0.10,
+"about $5,247" and "$4,794" passed as the same tuition)."""
+BOUND_SLACK = 1.25
+"""How far past a bound a figure may go and still agree with it ("more than 100" / "112")."""
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_WORDNUM = r"(?:" + "|".join(sorted((w for w in _WORD_NUMS if w not in ("a", "an", "one")), key=len, reverse=True)) + r")"
+_TENS = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ](?:one|two|three|four|five|six|seven|eight|nine)"
+_WORDNUM = r"(?:" + _TENS + "|" + "|".join(sorted((w for w in _WORD_NUMS if w not in ("a", "an", "one")), key=len, reverse=True)) + r")"
 _QTY = re.compile(
     r"(?P<cur>US\$|C\$|A\$|[$€£¥₹])?\s?"
     r"(?:(?P<num>(?<![A-Za-z\d.,])(?:" + _NUM + r"))|(?P<word>\b" + _WORDNUM + r"\b|\b(?:a|an|one)\b(?=\s?(?:thousand|million|billion|trillion|hundred|percent|per cent)\b)))"
@@ -85,6 +94,7 @@ class Quantity:
     end: int
     approx: bool = False
     decimals: int = 0
+    bound: str | None = None  # "about", "over" (more than, at least) or "under" (up to, less than)
     context: frozenset[str] = frozenset()  # stems of the words that follow ("three new hotels" -> new, hotel)
 
     def same_value(self, other: "Quantity") -> bool:
@@ -95,9 +105,16 @@ class Quantity:
             return True
         if max(abs(a), abs(b)) == 0:
             return False
-        # Rounded figures ("1,514.77" vs "1,515", "about 300" vs "302") match within their precision.
-        if self.approx or other.approx:
-            return abs(a - b) / max(abs(a), abs(b)) <= 0.1
+        # A bound holds the other figure ("more than 100" / "112", "up to 40" / "35").
+        for x, y in ((self, other), (other, self)):
+            if x.bound == "over" and y.bound != "over" and x.value < y.value <= x.value * BOUND_SLACK:
+                return True
+            if x.bound == "under" and y.bound != "under" and x.value / BOUND_SLACK <= y.value < x.value:
+                return True
+        # Rounded figures ("about 300" / "302", "1,514.77" / "1,515") match within their precision;
+        # two figures hedged alike ("at least 40" / "at least 42") are compared as given.
+        if (self.approx or other.approx) and self.bound != other.bound:
+            return abs(a - b) / max(abs(a), abs(b)) <= APPROX_SLACK
         d = min(self.decimals, other.decimals)
         return round(a, d) == round(b, d) and self.decimals != other.decimals
 
@@ -253,7 +270,8 @@ def quantities(text: str, date_spans: list[tuple[int, int]] | None = None) -> li
             if w == "pair" or w == "couple":
                 if not re.match(r"\s+of\b", text[m.end("word") :]):
                     continue
-            value = float(_WORD_NUMS[w])
+            parts = re.split(r"[- ]", w)
+            value = float(sum(_WORD_NUMS[x] for x in parts)) if len(parts) == 2 else float(_WORD_NUMS[w])
             decimals = 0
         else:
             if scale and len(scale) == 1 and scale.lower() in "mkb" and not cur:
@@ -282,8 +300,10 @@ def quantities(text: str, date_spans: list[tuple[int, int]] | None = None) -> li
         # Years written as bare numbers are dates, not quantities.
         if not unit and not scale and num and re.fullmatch(r"(18|19|20)\d{2}", num):
             continue
-        approx = bool(_APPROX.search(text[: m.start()]))
-        out.append(Quantity(value, unit, noun, text[s:e].strip(), s, e, approx, decimals, _following(text, m.end())))
+        qualifier = _APPROX.search(text[: m.start()])
+        bound = _BOUND.get(re.sub(r"\s+", " ", qualifier.group(1).lower()), "about") if qualifier else None
+        out.append(Quantity(value, unit, noun, text[s:e].strip(), s, e, approx=bool(qualifier), decimals=decimals,
+                            context=_following(text, e), bound=bound))
     out.sort(key=lambda q: q.start)
     return out
 

@@ -22,6 +22,7 @@ from typing import Callable, Iterator
 
 import numpy as np
 
+from unspun.drift.clauses import Polarity, analyse, analyse_text
 from unspun.drift.entities import Entity, EntityTagger, OtherText, candidate_names, normalize
 from unspun.drift.quantities import DateMention, Quantity, dates, quantities
 from unspun.records import Document
@@ -106,6 +107,7 @@ class PairView:
         self._q: dict[tuple[str, int], list[Quantity]] = {}
         self._d: dict[tuple[str, int], list[DateMention]] = {}
         self._ents: dict[str, dict[int, list[Entity]]] = {}
+        self._pol: dict[tuple[str, int], Polarity] = {}
         self._claim_of: dict[tuple[str, int], Claim] = {}
         for c in claims:
             for i in c.a:
@@ -179,6 +181,25 @@ class PairView:
 
     def name_keys(self, side: str) -> set[str]:
         return name_keys(self.doc(side))
+
+    def polarity(self, side: str, k: int) -> Polarity:
+        """Negations and their targets in one sentence (parsed on first use)."""
+        key = (side, k)
+        if key not in self._pol:
+            text = self.doc(side).sentences[k].text
+            docs = self.tagger.parse([text]) if self.tagger is not None else None
+            self._pol[key] = analyse(docs[0]) if docs else analyse_text(text)
+        return self._pol[key]
+
+    def polarities(self, side: str, idx: tuple[int, ...]) -> list[Polarity]:
+        """Polarity of several sentences, parsed in one batch."""
+        todo = [k for k in idx if (side, k) not in self._pol]
+        if todo and self.tagger is not None:
+            docs = self.tagger.parse([self.doc(side).sentences[k].text for k in todo])
+            if docs:
+                for k, d in zip(todo, docs):
+                    self._pol[(side, k)] = analyse(d)
+        return [self.polarity(side, k) for k in idx]
 
     def _counterpart(self, side: str, k: int) -> str:
         """The lower-cased text of the sentences paired with sentence k ("" when none)."""

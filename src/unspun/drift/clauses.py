@@ -1,0 +1,186 @@
+"""Claims inside a sentence: which predicates are negated, which sit in a condition or a question.
+
+Built on spaCy's dependency parse (the ``ner`` extra ships en_core_web_sm, which has a
+parser). A negation belongs to the word it attaches to — its *target* ("did not
+**approve**", "**no** evidence", "**failed** to win" -> win) — so two versions can be
+compared claim by claim instead of counting "not"s over whole sentences:
+
+* explicit negations: ``not``/``n't``/``never`` (dependency ``neg``), ``no``/``none``/
+  ``nobody``/``nothing``/``neither``/``nor``/``without``, "no longer", "has yet to";
+* *absorbers*: words that say the same thing without a "not" — implicit negatives
+  ("failed to", "refused to", "declined to", "denied", "unable to", "lack") and
+  negative-prefix adjectives ("unbeaten", "illegal"). They never raise a finding
+  themselves; they stand for a negation the other version wrote out ("have not lost"
+  = "are unbeaten");
+* idioms are no negation ("not only", "no doubt", "don't miss", "not-for-profit").
+
+Without spaCy a regular-expression fallback finds the cues but no targets; rules then
+only report flips whose negated word is found, un-negated, in the other version.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from unspun.represent.text import stem
+
+NEG_WORDS = frozenset({"not", "n't", "never", "no", "none", "nobody", "nothing", "neither", "nor", "without", "cannot", "nowhere"})
+IMPLICIT = frozenset({"fail", "refuse", "decline", "deny", "reject", "lack", "unable", "neglect", "avoid", "refute", "dismiss",
+                      "prohibit", "ban", "forbid", "bar", "prevent", "absent", "cease", "halt", "abandon", "scrap"})
+_IMPLICIT_XCOMP = frozenset({"fail", "refuse", "decline", "neglect", "unable"})
+IDIOMS = re.compile(
+    r"\b(?:not only|not just|not least|not to mention|no doubt|no wonder|no matter|nothing but|none other than|"
+    r"(?:do|does|did)(?: not|n't) miss|don't miss|never mind|no-one|not-for-profit|non-profit|no-go|no-fly|no-nonsense|"
+    r"not yet|can(?:no|')t help but|could(?: not|n't) help but|no less than|no more than|not until|never before|"
+    r"not surprisingly|no stranger to|nothing short of|no small|not a little|not unlike|not without)\b",
+    re.I,
+)
+_NEG_PREFIX = re.compile(r"^(?:un|non-?|dis)[a-z]{4,}$|^(?:il|im|in|ir)(?:legal|possible|adequate|sufficient|valid|complete|accurate|eligible|"
+                         r"regular|relevant|capable|conclusive|effective|proper|moral|precise|decisive|consistent|correct|appropriate|secure|"
+                         r"active|ability|accessible|competent|credible|responsible|mature|balanced)$")
+_NOT_NEG_PREFIX = frozenset(
+    """united unique uniform universal union unit units university universities unanimous understand understood under
+    underway undergo underlying undertaking uniformed unilateral unprecedented distinct distinctive distinguished
+    dismal disastrous discrete display distant district diverse dismissed discussed""".split()
+)
+_CONDITIONAL_MARKS = frozenset({"if", "unless", "whether", "lest"})
+REPORTING = frozenset({"say", "tell", "claim", "add", "state", "report", "announce", "insist", "argue", "write", "note",
+                       "explain", "warn", "suggest", "believe", "think", "confirm", "reveal", "admit", "acknowledge"})
+
+
+@dataclass(frozen=True)
+class Negation:
+    cue: str
+    span: tuple[int, int]  # offsets of ``phrase`` in the sentence
+    phrase: str  # the cue with its verb ("did not approve"), or the cue alone
+    target: str  # lemma of the negated word ("" when unknown)
+    target_i: int  # token index of the target (-1 when unknown)
+    main: bool  # the target is the sentence's main claim (root, its conjunct, or what a source said)
+    conditional: bool
+    absorber: bool  # implicit or prefixed negative: stands for a negation, never reported
+
+
+@dataclass(frozen=True)
+class Polarity:
+    """One sentence: its negations and, per content lemma, whether it is said plainly somewhere."""
+
+    negations: tuple[Negation, ...]
+    plain: frozenset[str]  # lemmas (and stems) that occur outside any negation's scope
+    negated: frozenset[str]  # lemmas (and stems) that occur inside a negation's scope
+    main_negated: bool  # the main claim is negated (or absorbed)
+    question: bool
+    parsed: bool
+    tokens: tuple[tuple[str, str, str, int, int, bool, bool], ...] = ()  # (text, lemma, pos, idx, head, in_scope, conditional)
+
+    def words(self) -> frozenset[str]:
+        return self.plain | self.negated
+
+
+def _keys(lemma: str, text: str) -> set[str]:
+    return {lemma.lower(), stem(text.lower()), stem(lemma.lower())}
+
+
+def analyse(doc) -> Polarity:  # noqa: ANN001
+    """Polarity of one parsed sentence (a spaCy ``Doc``)."""
+    text = doc.text
+    idiom_spans = [m.span() for m in IDIOMS.finditer(text)]
+
+    def in_idiom(tok) -> bool:  # noqa: ANN001
+        return any(s <= tok.idx < e for s, e in idiom_spans)
+
+    def conditional(tok) -> bool:  # noqa: ANN001
+        for anc in [tok, *tok.ancestors]:
+            if any(c.dep_ == "mark" and c.lower_ in _CONDITIONAL_MARKS for c in anc.children):
+                return True
+            if anc.dep_ in ("advcl", "ROOT") and anc is not tok:
+                break
+        return False
+
+    def is_main(tok) -> bool:  # noqa: ANN001
+        if tok.dep_ == "ROOT":
+            return True
+        if tok.dep_ == "conj" and tok.head.dep_ == "ROOT":
+            return True
+        head = tok.head
+        return tok.dep_ in ("ccomp", "xcomp") and head.dep_ in ("ROOT", "conj") and head.lemma_.lower() in REPORTING
+
+    negs: list[Negation] = []
+    for tok in doc:
+        low = tok.lower_
+        if in_idiom(tok):
+            continue
+        target = None
+        absorber = False
+        if low == "no" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "longer":
+            longer = doc[tok.i + 1]
+            target = longer.head if longer.head is not longer else tok.head
+            if target is tok or target is longer:
+                target = tok.head.head
+        elif tok.dep_ == "neg" or low in ("not", "n't", "never", "cannot"):
+            target = tok.head
+        elif low in ("no", "none", "nobody", "nothing", "neither", "nor", "nowhere"):
+            target = tok.head if tok.dep_ in ("det", "advmod", "preconj", "cc") else tok
+            if target.dep_ in ("nsubj", "nsubjpass") and target.head is not target:
+                target = target.head  # "No Americans were reported", "None of them was": the whole clause is negated
+        elif low == "without":
+            kids = [c for c in tok.children if c.dep_ in ("pobj", "pcomp")]
+            target = kids[0] if kids else tok
+        elif low == "yet" and tok.i >= 1 and doc[tok.i - 1].lemma_ == "have" and tok.i + 2 < len(doc) and doc[tok.i + 1].lower_ == "to":
+            target = doc[tok.i + 2]
+        elif tok.lemma_.lower() in IMPLICIT and tok.pos_ in ("VERB", "ADJ", "NOUN"):
+            xcomp = [c for c in tok.children if c.dep_ == "xcomp"]
+            target = xcomp[0] if xcomp and tok.lemma_.lower() in _IMPLICIT_XCOMP else tok
+            absorber = True
+        elif tok.pos_ == "ADJ" and _NEG_PREFIX.match(low) and low not in _NOT_NEG_PREFIX:
+            target = tok
+            absorber = True
+        if target is None:
+            continue
+        lo, hi = (tok.i, target.i) if 0 < target.i - tok.i <= 3 else (tok.i, tok.i)
+        if lo > 0 and doc[lo - 1].dep_ in ("aux", "auxpass") and tok.dep_ == "neg":
+            lo -= 1  # "did not approve", "has not been"
+        span = doc[lo: hi + 1]
+        negs.append(Negation(tok.text, (span.start_char, span.end_char), span.text, target.lemma_.lower(), target.i,
+                             is_main(target) or is_main(tok), conditional(target), absorber))
+
+    # An implicit negative is not itself negated ("rejected" states a rejection); what it governs is.
+    targets = {n.target_i for n in negs if n.target_i >= 0 and not (n.absorber and n.target_i == _cue_index(doc, n))}
+    self_absorbed = {n.target_i for n in negs if n.absorber and n.target_i == _cue_index(doc, n)}
+    plain: set[str] = set()
+    negated: set[str] = set()
+    toks = []
+    for tok in doc:
+        if not tok.is_alpha:
+            continue
+        scope = any(a.i in targets for a in [tok, *tok.ancestors]) or any(a.i in self_absorbed for a in tok.ancestors)
+        cond = conditional(tok)
+        toks.append((tok.text, tok.lemma_.lower(), tok.pos_, tok.idx, tok.head.i, scope, cond))
+        if tok.is_stop:
+            continue
+        (negated if scope else plain).update(_keys(tok.lemma_, tok.text))
+    main_neg = any(n.main and not n.conditional for n in negs)
+    return Polarity(tuple(negs), frozenset(plain), frozenset(negated), main_neg, text.rstrip().endswith("?"), True, tuple(toks))
+
+
+def _cue_index(doc, n: Negation) -> int:  # noqa: ANN001
+    return next((t.i for t in doc if t.idx >= n.span[0] and t.text == n.cue), -1)
+
+
+_CUE = re.compile(r"\b(not|never|no|none|nobody|nothing|neither|nor|without|cannot)\b|n't\b", re.I)
+
+
+def analyse_text(text: str) -> Polarity:
+    """The fallback without a parser: cues, no targets (rules then need the negated word on the other side)."""
+    idiom_spans = [m.span() for m in IDIOMS.finditer(text)]
+    negs = []
+    for m in _CUE.finditer(text):
+        if any(s <= m.start() < e for s, e in idiom_spans):
+            continue
+        after = re.findall(r"[A-Za-z]+", text[m.end(): m.end() + 30])
+        target = next((w.lower() for w in after if len(w) > 3), "")
+        phrase = text[m.start(): m.end() + 1 + len(target)].strip() if target and text[m.end():].lstrip().lower().startswith(target) else m.group(0)
+        negs.append(Negation(m.group(0), (m.start(), m.start() + len(phrase)), phrase, stem(target) if target else "", -1, False, False, False))
+    words_ = {stem(w.lower()) for w in re.findall(r"[A-Za-z]+", text)}
+    negated = {n.target for n in negs if n.target}
+    return Polarity(tuple(negs), frozenset(words_ - negated), frozenset(negated), False, text.rstrip().endswith("?"), False)
