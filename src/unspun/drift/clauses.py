@@ -21,7 +21,8 @@ only report flips whose negated word is found, un-negated, in the other version.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from unspun.represent.text import stem
 
@@ -33,7 +34,7 @@ IDIOMS = re.compile(
     r"\b(?:not only|not just|not least|not to mention|no doubt|no wonder|no matter|nothing but|none other than|"
     r"(?:do|does|did)(?: not|n't) miss|don't miss|never mind|no-one|not-for-profit|non-profit|no-go|no-fly|no-nonsense|"
     r"not yet|can(?:no|')t help but|could(?: not|n't) help but|no less than|no more than|not until|never before|"
-    r"not surprisingly|no stranger to|nothing short of|no small|not a little|not unlike|not without)\b",
+    r"not surprisingly|no stranger to|nothing short of|no small (?:feat|part|measure|amount)|not a little|not unlike|not without)\b",
     re.I,
 )
 _NEG_PREFIX = re.compile(r"^(?:un|non-?|dis)[a-z]{4,}$|^(?:il|im|in|ir)(?:legal|possible|adequate|sufficient|valid|complete|accurate|eligible|"
@@ -47,6 +48,20 @@ _NOT_NEG_PREFIX = frozenset(
 _CONDITIONAL_MARKS = frozenset({"if", "unless", "whether", "lest"})
 REPORTING = frozenset({"say", "tell", "claim", "add", "state", "report", "announce", "insist", "argue", "write", "note",
                        "explain", "warn", "suggest", "believe", "think", "confirm", "reveal", "admit", "acknowledge"})
+
+
+class Tok(NamedTuple):
+    """One word of a parsed sentence."""
+
+    text: str
+    lemma: str
+    pos: str
+    idx: int  # offset in the sentence
+    head: int  # token index of the head
+    in_scope: bool  # inside a negation's scope
+    conditional: bool  # inside an if/unless/whether clause
+    dep: str
+    i: int
 
 
 @dataclass(frozen=True)
@@ -71,7 +86,8 @@ class Polarity:
     main_negated: bool  # the main claim is negated (or absorbed)
     question: bool
     parsed: bool
-    tokens: tuple[tuple[str, str, str, int, int, bool, bool], ...] = ()  # (text, lemma, pos, idx, head, in_scope, conditional)
+    prep_heads: dict = field(default_factory=dict)  # preposition index -> its head index
+    tokens: tuple["Tok", ...] = ()
 
     def words(self) -> frozenset[str]:
         return self.plain | self.negated
@@ -119,6 +135,8 @@ def analyse(doc) -> Polarity:  # noqa: ANN001
                 target = tok.head.head
         elif tok.dep_ == "neg" or low in ("not", "n't", "never", "cannot"):
             target = tok.head
+            if target.dep_ in ("aux", "auxpass") and target.head is not target:
+                target = target.head  # "is" + "n't" attached to the auxiliary: the claim is the verb
         elif low in ("no", "none", "nobody", "nothing", "neither", "nor", "nowhere"):
             target = tok.head if tok.dep_ in ("det", "advmod", "preconj", "cc") else tok
             if target.dep_ in ("nsubj", "nsubjpass") and target.head is not target:
@@ -137,6 +155,16 @@ def analyse(doc) -> Polarity:  # noqa: ANN001
             absorber = True
         if target is None:
             continue
+        if target.lemma_ == "be" and not absorber:
+            # "is not happy", "is not the owner": the claim is what the copula says
+            preds = [c for c in target.children if c.dep_ in ("acomp", "attr") and c.lower_ not in ("there",)]
+            if preds:
+                target = preds[0]
+        if target.pos_ in ("NOUN", "PROPN") and not absorber:
+            # "there is no man screaming": the claim is the screaming, not the man
+            verbs = [c for c in target.children if c.dep_ in ("acl", "relcl") and c.pos_ in ("VERB", "AUX")]
+            if verbs:
+                target = verbs[0]
         lo, hi = (tok.i, target.i) if 0 < target.i - tok.i <= 3 else (tok.i, tok.i)
         if lo > 0 and doc[lo - 1].dep_ in ("aux", "auxpass") and tok.dep_ == "neg":
             lo -= 1  # "did not approve", "has not been"
@@ -151,16 +179,18 @@ def analyse(doc) -> Polarity:  # noqa: ANN001
     negated: set[str] = set()
     toks = []
     for tok in doc:
-        if not tok.is_alpha:
+        if not tok.is_alpha and not tok.pos_ == "PRON":
             continue
         scope = any(a.i in targets for a in [tok, *tok.ancestors]) or any(a.i in self_absorbed for a in tok.ancestors)
         cond = conditional(tok)
-        toks.append((tok.text, tok.lemma_.lower(), tok.pos_, tok.idx, tok.head.i, scope, cond))
-        if tok.is_stop:
+        toks.append(Tok(tok.text, tok.lemma_.lower(), tok.pos_, tok.idx, tok.head.i, scope, cond, tok.dep_, tok.i))
+        if tok.is_stop and not (tok.pos_ == "VERB" and tok.lemma_ not in ("be", "have")):
             continue
         (negated if scope else plain).update(_keys(tok.lemma_, tok.text))
     main_neg = any(n.main and not n.conditional for n in negs)
-    return Polarity(tuple(negs), frozenset(plain), frozenset(negated), main_neg, text.rstrip().endswith("?"), True, tuple(toks))
+    preps = {t.i: t.head.i for t in doc if t.dep_ == "prep"}
+    return Polarity(tuple(negs), frozenset(plain), frozenset(negated), main_neg, text.rstrip().endswith("?"), True, preps,
+                    tuple(toks))
 
 
 def _cue_index(doc, n: Negation) -> int:  # noqa: ANN001
@@ -183,4 +213,34 @@ def analyse_text(text: str) -> Polarity:
         negs.append(Negation(m.group(0), (m.start(), m.start() + len(phrase)), phrase, stem(target) if target else "", -1, False, False, False))
     words_ = {stem(w.lower()) for w in re.findall(r"[A-Za-z]+", text)}
     negated = {n.target for n in negs if n.target}
-    return Polarity(tuple(negs), frozenset(words_ - negated), frozenset(negated), False, text.rstrip().endswith("?"), False)
+    return Polarity(tuple(negs), frozenset(words_ - negated), frozenset(negated), False, text.rstrip().endswith("?"), False, {})
+
+
+OBJECT_DEPS = frozenset({"dobj", "attr", "dative", "oprd", "pobj", "obj"})
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+
+
+def arguments(pol: Polarity, i: int, deps: frozenset[str]) -> list[str]:
+    """Lemmas of the nouns a predicate (token index ``i``) takes in the given roles; objects of its
+    prepositions count as objects ("playing **on** a stage")."""
+    by_i = {t.i: t for t in pol.tokens}
+    out = []
+    pred = by_i.get(i)
+    if deps is SUBJECT_DEPS and pred is not None and pred.dep in ("acl", "relcl") and pred.head in by_i:
+        head = by_i[pred.head]
+        if head.pos in ("NOUN", "PROPN"):
+            out.append(head.lemma)  # "no man riding a horse": the man rides
+    for t in pol.tokens:
+        if t.pos not in ("NOUN", "PROPN"):
+            continue
+        head = t.head
+        if t.dep == "pobj" and head not in by_i:
+            head = _prep_head(pol, head)
+        if t.dep in deps and head == i:
+            out.append(t.lemma)
+    return out
+
+
+def _prep_head(pol: Polarity, prep_i: int) -> int:
+    """The head of a preposition (prepositions are not kept as tokens: find it through the raw parse)."""
+    return pol.prep_heads.get(prep_i, -1)

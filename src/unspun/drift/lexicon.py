@@ -72,7 +72,7 @@ ANTONYM_GROUPS: tuple[tuple[str, frozenset[str], frozenset[str]], ...] = (
                   "trading up", "traded up"}),
      _g("fell fall falls fallen falling decreased decreases decreasing declined declines decline declining dropped drops drop "
         "slipped slips slip eased eases plunged plunges plunge tumbled tumbles tumble slumped slumps slump sank sink sinks "
-        "shrank shrinks shrink lower retreated dipped dips dipping dip")
+        "shrank shrinks shrink lower retreated dipped dips dipping dip lost loses shed sheds")
      | frozenset({"was down", "were down", "closed down", "ended down", "inched down", "edged down", "is down", "are down",
                   "was off", "were off", "closed off", "moved down", "gave up", "trading down", "traded down"})),
     ("beat/missed expectations",
@@ -81,6 +81,17 @@ ANTONYM_GROUPS: tuple[tuple[str, frozenset[str], frozenset[str]], ...] = (
                                                                        "below expectations", "behind"})),
     ("complied/violated", _g("complied comply complies obeyed respected"), _g("violated violates breached breaches broke flouted")),
     ("ignored/heeded", _g("ignored ignore ignores disregarded"), _g("heeded heed heeds followed obeyed")),
+    ("full/empty", _g("full crowded packed"), _g("empty deserted")),
+    ("near/far", _g("near nearby"), _g("far distant")),
+    ("open/closed", _g("open opened reopened"), _g("closed shut")),
+    ("alive/dead", _g("alive"), _g("dead")),
+    ("added/removed", _g("adding inserting"), _g("removing extracting")),
+    ("granted/denied", _g("granted grants granting"), _g("denied denies denying refused")),
+    ("speaking/silent", _g("speaking talking singing shouting"), _g("silent quiet")),
+    ("top/bottom", _g("top"), _g("bottom")),
+    ("awake/asleep", _g("awake"), _g("asleep sleeping")),
+    ("present/absent", _g("present attended"), _g("absent missed")),
+    ("included/excluded", _g("included includes including"), _g("excluded excludes excluding")),
     ("northern/southern", _g("northern"), _g("southern")),
     ("eastern/western", _g("eastern"), _g("western")),
     ("approved/rejected",

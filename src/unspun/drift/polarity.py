@@ -6,6 +6,7 @@ import re
 from dataclasses import replace
 
 from unspun.drift import lexicon as L
+from unspun.drift.clauses import OBJECT_DEPS, SUBJECT_DEPS, arguments
 from unspun.drift.view import SOFT_MIN, Change, PairView, Side
 from unspun.represent.text import content_terms, stem, words
 
@@ -30,13 +31,18 @@ def _pair_negations(na: list, nb: list, plain: dict[str, frozenset[str]]) -> tup
     any with any (two versions rarely negate two different things in one pair of sentences)."""
     left_a, left_b = list(na), list(nb)
 
-    def stated(x, other: str) -> bool:  # noqa: ANN001
-        return bool({x.target, stem(x.target)} - {""} & plain[other]) and not x.absorber
+    def stated(x, y, other: str) -> bool:  # noqa: ANN001
+        """x's word is said plainly on the other side, and y is no implicit negative that could
+        be its paraphrase ("could not contact" / "were unable to get through")."""
+        return bool({x.target, stem(x.target)} - {""} & plain[other]) and not x.absorber and not y.absorber
+
+    def free(x, y) -> bool:  # noqa: ANN001
+        return not stated(x, y, "b") and not stated(y, x, "a")
 
     for test in (lambda x, y: x.target and (x.target == y.target or stem(x.target) == stem(y.target)),
-                 lambda x, y: x.main and y.main and not stated(x, "b") and not stated(y, "a"),
-                 lambda x, y: not x.main and not y.main and x.conditional == y.conditional and not stated(x, "b") and not stated(y, "a"),
-                 lambda x, y: x.conditional == y.conditional and not stated(x, "b") and not stated(y, "a")):
+                 lambda x, y: x.main and y.main and free(x, y),
+                 lambda x, y: not x.main and not y.main and x.conditional == y.conditional and free(x, y),
+                 lambda x, y: x.conditional == y.conditional and free(x, y)):
         for x in list(left_a):
             y = next((y for y in left_b if test(x[1], y[1])), None)
             if y is not None:
@@ -75,6 +81,8 @@ def negation_flips(view: PairView) -> list[Change]:
                     continue
                 keys = {n.target, stem(n.target)} - {""}
                 strong = bool(keys & plain) and not (keys & negated and not keys & plain)
+                if strong and not _same_claim(view.polarity(side, k), n, [view.polarity(other, x) for x in (claim.b if other == "b" else claim.a)], keys):
+                    continue  # "not playing a guitar" / "playing a keyboard": the same verb, another claim
                 if not strong and (_opposite(keys, plain) or _opposite(keys, negated)):
                     continue  # "not ignore" ~ "heed": negation plus opposite word says the same thing
                 other_clear = not other_left and not any(p.main_negated for p in other_pols) and view.polarity(side, k).parsed
@@ -102,6 +110,50 @@ def negation_flips(view: PairView) -> list[Change]:
     return out
 
 
+ARG_MIN = {"object": 0.6, "subject": 0.35}
+"""Static-vector cosine above which two differing arguments count as the same (synonyms: bike /
+bicycle 0.87, woman / lady 0.67; words of one kind: guitar / keyboard 0.23, man / woman 0.15).
+Set on SICK, where neutral pairs negate the same verb about another object."""
+
+
+def _same_claim(px, n, pols_y: list, keys: set[str]) -> bool:  # noqa: ANN001
+    """The negated predicate's subject and object agree with those of its counterpart in the other
+    version (tolerant of synonyms); True when the parse cannot tell."""
+    if not px.parsed or n.target_i < 0:
+        return True
+    target = next((t for t in px.tokens if t.i == n.target_i), None)
+    kind = _POS_KIND.get(target.pos, "other") if target is not None else "other"
+    counterparts = [(py, t.i) for py in pols_y if py.parsed for t in py.tokens
+                    if (t.lemma in keys or stem(t.text.lower()) in keys) and not t.in_scope]
+    if not counterparts:
+        return True
+    # "would not benefit" is not contradicted by "economic benefits": a verb needs a verb
+    counterparts = [(py, i) for py, i in counterparts if _POS_KIND.get(next(t.pos for t in py.tokens if t.i == i), "other") == kind]
+    return any(_args_agree(px, n.target_i, py, i) for py, i in counterparts)
+
+
+_POS_KIND = {"VERB": "pred", "AUX": "pred", "ADJ": "pred", "NOUN": "thing", "PROPN": "thing"}
+
+
+_ANYONE = frozenset({"person", "people", "someone", "somebody", "one", "anyone", "individual", "nobody", "none"})
+
+
+def _args_agree(px, i_x: int, py, i_y: int) -> bool:  # noqa: ANN001
+    from unspun.represent.static import word_similarity
+
+    for role, deps in (("object", OBJECT_DEPS), ("subject", SUBJECT_DEPS)):
+        ax, ay = arguments(px, i_x, deps), arguments(py, i_y, deps)
+        if not ax or not ay:
+            continue
+        if any(x == y or stem(x) == stem(y) for x in ax for y in ay) or set(ax + ay) & _ANYONE:
+            continue
+        sims = [word_similarity(x, y) for x in ax for y in ay]
+        if any(s is None or s >= ARG_MIN[role] for s in sims):
+            continue
+        return False
+    return True
+
+
 def _union(pols: list) -> tuple[frozenset[str], frozenset[str]]:
     plain = frozenset().union(*(p.plain for p in pols)) if pols else frozenset()
     negated = frozenset().union(*(p.negated for p in pols)) if pols else frozenset()
@@ -119,6 +171,12 @@ def _opposite(keys: set[str], other: frozenset[str]) -> bool:
 # --- opposite words ------------------------------------------------------------------------
 
 _ANTONYM_WORDS = frozenset(w for _, left, right in L.ANTONYM_GROUPS for w in left | right)
+_ANTONYM_SINGLE = frozenset(w for w in _ANTONYM_WORDS if " " not in w)
+_ANTONYM_PHRASES = tuple(w for w in _ANTONYM_WORDS if " " in w)
+
+
+def _has_antonym_word(low: str) -> bool:
+    return bool(set(words(low)) & _ANTONYM_SINGLE) or any(p in low for p in _ANTONYM_PHRASES)
 
 
 def _occurrences(side: Side, group: frozenset[str]) -> list[tuple[str, int]]:
@@ -139,7 +197,7 @@ def _token_at(view: PairView, side: str, idx: tuple[int, ...], offset: int):  # 
         if sent.start <= offset < sent.end:
             pol = view.polarity(side, k)
             for tok in pol.tokens:
-                if tok[3] == offset - sent.start:
+                if tok.idx == offset - sent.start:
                     return pol, tok
             return pol, None
     return None, None
@@ -149,78 +207,87 @@ def antonym_flips(view: PairView) -> list[Change]:
     """Opposite words in the two versions of a claim ("rose" / "fell", "approved" / "rejected",
     "beat expectations" / "fell short of").
 
-    The two words must say opposite things with the same polarity: "did not fall" ~ "rose"
-    is no flip. Words inside a condition or a question ("if they win") are not claims,
-    and a change of subject makes a converse, not a contradiction ("A beat B" / "B lost to A").
+    Words of a group are counted per side and what both versions say alike cancels out
+    ("rose ... fell" / "climbed ... dropped" is no flip; "fell ... rose" / "dropped ...
+    dropped" is one). The two words left must say opposite things with the same polarity
+    ("did not fall" ~ "rose" is no flip); words inside a condition or a question ("if they
+    win") are not claims; a change of subject makes a converse ("A beat B" / "B lost to A").
     """
     out = []
     for claim in view.judged(("linked", "soft")):
         a, b = view.side("a", claim.a), view.side("b", claim.b)
-        wa, wb = set(words(a.text)), set(words(b.text))
-        if not (wa & _ANTONYM_WORDS) and not any(" " in w and w in a.text.lower() for w in _ANTONYM_WORDS):
+        la, lb = a.text.lower(), b.text.lower()
+        if not (_has_antonym_word(la) and _has_antonym_word(lb)):
             continue
-        la, lb = " " + " ".join(words(a.text)) + " ", " " + " ".join(words(b.text)) + " "
-
-        def has(side_words: set[str], side_text: str, group: frozenset[str]) -> set[str]:
-            return {w for w in group if (" " in w and f" {w} " in side_text) or w in side_words}
-
-        found = None
         for name, left, right in L.ANTONYM_GROUPS:
-            for x_side, y_side in ((left, right), (right, left)):
-                xa, yb = has(wa, la, x_side), has(wb, lb, y_side)
-                if xa and yb and not has(wa, la, y_side) and not has(wb, lb, x_side):
-                    found = (name, x_side, y_side)
-                    break
-            if found:
-                break
-        if not found:
-            continue
-        name, x_side, y_side = found
-        occ_a, occ_b = _occurrences(a, x_side), _occurrences(b, y_side)
-        if not occ_a or not occ_b:
-            continue
-        (old, oa), (new, ob) = occ_a[0], occ_b[0]
-        pol_a, tok_a = _token_at(view, "a", claim.a, oa)
-        pol_b, tok_b = _token_at(view, "b", claim.b, ob)
-        if pol_a is not None and pol_b is not None and pol_a.parsed and pol_b.parsed:
-            if tok_a is not None and tok_b is not None:
-                if tok_a[5] != tok_b[5]:
-                    continue  # one of the two is negated: "did not fall" ~ "rose"
-                if tok_a[6] or tok_b[6] or pol_a.question or pol_b.question:
-                    continue  # "if they win" is no claim
-                if _subject(pol_a, tok_a) and _subject(pol_b, tok_b) and _subject(pol_a, tok_a) != _subject(pol_b, tok_b):
-                    continue  # "Celtic beat Rangers" / "Rangers lost to Celtic"
-        else:
-            parity_a = sum(1 for m in _CUE_RE.finditer(a.text)) % 2
-            parity_b = sum(1 for m in _CUE_RE.finditer(b.text)) % 2
-            if parity_a != parity_b:
+            occ = {(sd, pole): _occurrences(side, group) for sd, side in (("a", a), ("b", b))
+                   for pole, group in (("l", left), ("r", right))}
+            if not ((occ["a", "l"] and occ["b", "r"]) or (occ["a", "r"] and occ["b", "l"])):
                 continue
-        ch = Change("contradiction", "high" if claim.basis == "linked" else "medium", 0.0,
-                    f"Opposite claims: A says “{old}”, B says “{new}”.", f"contradiction.antonym.v2:{name}",
-                    old, new, (oa, oa + len(old)), (ob, ob + len(new)))
-        out.append(replace(ch, a=claim.a, b=claim.b, basis=claim.basis, evidence={"sim": claim.sim}))
+            # What both versions say alike cancels out, in order of appearance.
+            rest = {k: list(v) for k, v in occ.items()}
+            for pole in ("l", "r"):
+                n = min(len(rest["a", pole]), len(rest["b", pole]))
+                rest["a", pole], rest["b", pole] = rest["a", pole][n:], rest["b", pole][n:]
+            found = None
+            for xa, yb in ((rest["a", "l"], rest["b", "r"]), (rest["a", "r"], rest["b", "l"])):
+                for old, oa in xa:
+                    for new, ob in yb:
+                        if _opposed(view, claim, oa, ob, a, b, name):
+                            found = (old, oa, new, ob)
+                            break
+                    if found:
+                        break
+                if found:
+                    break
+            if not found:
+                continue
+            old, oa, new, ob = found
+            ch = Change("contradiction", "high" if claim.basis == "linked" else "medium", 0.0,
+                        f"Opposite claims: A says “{old}”, B says “{new}”.", f"contradiction.antonym.v2:{name}",
+                        old, new, (oa, oa + len(old)), (ob, ob + len(new)))
+            out.append(replace(ch, a=claim.a, b=claim.b, basis=claim.basis, evidence={"sim": claim.sim}))
+            break
     return out
 
 
+_COMPARATIVES = frozenset({"higher", "lower"})
+_RELATIONAL = frozenset({"won/lost", "beat/missed expectations", "hired/fired"})
+"""Groups whose two words can describe one event from two sides ("A beat B" / "B lost to A")."""
+
+
+def _opposed(view: PairView, claim, oa: int, ob: int, a: Side, b: Side, group: str) -> bool:  # noqa: ANN001
+    """The two opposite words are claims of the same polarity about the same subject."""
+    pol_a, tok_a = _token_at(view, "a", claim.a, oa)
+    pol_b, tok_b = _token_at(view, "b", claim.b, ob)
+    if pol_a is not None and pol_b is not None and pol_a.parsed and pol_b.parsed:
+        if tok_a is None or tok_b is None:
+            return True
+        if tok_a.in_scope != tok_b.in_scope:
+            return False  # one of the two is negated: "did not fall" ~ "rose"
+        if tok_a.conditional or tok_b.conditional or pol_a.question or pol_b.question:
+            return False  # "if they win" is no claim
+        if any(t.text.lower() in _COMPARATIVES and t.dep != "advmod" for t in (tok_a, tok_b)):
+            return False  # "one reservoir higher than the other" describes, "shares closed higher" moves
+        if group in _RELATIONAL:
+            sa, sb = _subject(pol_a, tok_a), _subject(pol_b, tok_b)
+            return not (sa and sb and sa != sb and _is_name(sa) and _is_name(sb))  # "Celtic beat Rangers" / "Rangers lost to Celtic"
+        return True
+    parity_a = sum(1 for _ in _CUE_RE.finditer(a.text)) % 2
+    parity_b = sum(1 for _ in _CUE_RE.finditer(b.text)) % 2
+    return parity_a == parity_b
+
+
+def _is_name(lemma: str) -> bool:
+    return lemma not in ("it", "they", "he", "she", "we", "i", "you", "which", "that", "who")
+
+
 def _subject(pol, tok) -> str | None:  # noqa: ANN001
-    """Lemma of the subject of the token's clause (None when the parse gives none)."""
-    head_i = None
-    for i, t in enumerate(pol.tokens):
-        if t is tok:
-            head_i = i
-    if head_i is None:
-        return None
+    """Lemma of the subject of the word's clause ("was up": the subject of "was"), None when none."""
+    heads = {tok.i, tok.head}
     for t in pol.tokens:
-        if t[4] == tok[4] and t is not tok and t[2] in ("PROPN", "NOUN", "PRON") and t[3] < tok[3]:
-            return t[1]
-    return None
-
-
-def _word_span(side: Side, word: str) -> tuple[int, int] | None:
-    for text, start in side.each():
-        m = re.search(r"(?<!\w)" + re.escape(word) + r"(?!\w)", text, re.I)
-        if m:
-            return (start + m.start(), start + m.end())
+        if t.dep in ("nsubj", "nsubjpass") and t.head in heads:
+            return t.lemma
     return None
 
 
@@ -283,16 +350,6 @@ def pending_done(a: Side, b: Side, sim: float) -> list[Change]:
                                f"A says it is done (“{dm.group(0)}”); B reports it as still pending (“{pm.group(0)}”).",
                                "contradiction.pending_done.v1", dm.group(0), pm.group(0), ys, xs)]
     return []
-
-
-def _find_span(side: Side, phrase: str) -> tuple[int, int] | None:
-    for text, start in side.each():
-        i = text.find(phrase)
-        if i >= 0:
-            return (start + i, start + i + len(phrase))
-    return None
-
-
 
 
 def contradictions(view: PairView) -> list[Change]:

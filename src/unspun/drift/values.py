@@ -95,6 +95,14 @@ def _same_q(x: Quantity, y: Quantity) -> bool:
     return x.same_value(y) and x.comparable(y)
 
 
+def _shorthand(x: Quantity, y: Quantity) -> bool:
+    big, small = (x, y) if abs(x.value) >= abs(y.value) else (y, x)
+    if not small.value:
+        return False
+    ratio = big.value / small.value
+    return ratio in (1e3, 1e6, 1e9, 1e12)
+
+
 def _phrase(q: Quantity) -> str:
     return f"{q.text} {q.noun}" if q.noun and q.noun.lower() not in q.text.lower() else q.text
 
@@ -107,6 +115,8 @@ def numbers(view: PairView) -> list[Change]:
     for i, x, j, y, pairing in changes:
         same_kind = x.unit == y.unit and (x.unit is not None or (x.noun is not None and x.noun == y.noun) or x.noun is None or y.noun is None)
         severity = "high" if pairing == "linked" and same_kind else "medium"
+        if _shorthand(x, y):
+            severity = "medium"  # "£3.5" / "£3.5 million": the same digits, one without its scale
         out.append(Change(
             "number_changed", severity, 0.0,
             f"The figure changed from “{_phrase(x)}” to “{_phrase(y)}”.", "numbers.changed.v2",

@@ -9,6 +9,7 @@ cannot see that "$4.2bn" is not "$2.4bn": it finds candidates, the aligner decid
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -91,3 +92,30 @@ class StaticEncoder:
 def manifest_info() -> dict:
     p = cache_dir() / "manifest.json"
     return json.loads(p.read_text()) if p.exists() else {}
+
+
+_WORDS: "StaticEncoder | None | bool" = None
+
+
+def word_similarity(a: str, b: str) -> float | None:
+    """Cosine of two words in the static table (mean of their word pieces); None when the table
+    is not built. Synonyms score high (bike/bicycle 0.87, kids/children 0.87), words of one
+    kind low (guitar/keyboard 0.23, man/woman 0.15): what "the same argument" needs."""
+    global _WORDS
+    if _WORDS is None:
+        try:
+            _WORDS = StaticEncoder()
+        except (ModelNotBuilt, ImportError, OSError):
+            _WORDS = False
+    if _WORDS is False:
+        return None
+    va, vb = _word_vector(a.lower()), _word_vector(b.lower())
+    return float(va @ vb)
+
+
+@functools.lru_cache(maxsize=8192)
+def _word_vector(word: str) -> np.ndarray:
+    enc = _WORDS  # type: ignore[assignment]
+    ids = enc._tok.encode(word, add_special_tokens=False).ids  # type: ignore[union-attr]
+    v = enc.table[ids].mean(axis=0) if ids else np.zeros(STATIC_DIM, dtype=np.float32)  # type: ignore[union-attr]
+    return v / (np.linalg.norm(v) + 1e-9)
