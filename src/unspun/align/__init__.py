@@ -43,6 +43,11 @@ class AlignOptions:
     ``strict``: a link anywhere (reordering allowed); ``contextual``: a link whose
     position agrees with its neighbours; ``merge``: a sentence joining a neighbour's
     link. ``*_lexical`` are the same thresholds when no embeddings are available.
+    ``sandwich``: a free sentence pair that sits exactly between two links, in order
+    (A i-1 ~ B j-1 and A i+1 ~ B j+1), is linked from this score: its position is the
+    evidence, so a changed name or figure, which lowers every scorer, does not unlink
+    it (chosen on the dev fold of ``bench/drift_eval.py``: link survival 0.91 -> see
+    BENCHMARKS.md, with no new false link on the align bench).
     ``link_single_sentences``: two one-sentence documents are linked whenever they
     score ``single_pair`` (someone comparing two sentences wants their diff); the
     corpus turns this off, where one-line notices are not rewrites of each other.
@@ -60,6 +65,8 @@ class AlignOptions:
     w_anchor: float = 0.10
     single_pair: float = 0.25
     link_single_sentences: bool = True
+    sandwich: float = 0.28
+    sandwich_lexical: float = 0.18
 
     def __post_init__(self) -> None:
         for name in ("strict", "contextual", "merge", "strict_lexical", "contextual_lexical", "merge_lexical"):
@@ -118,6 +125,7 @@ def align(fa: SentenceFeatures, fb: SentenceFeatures, options: AlignOptions | No
         pair_of_a[0] = pair_of_b[0] = 0
     _monotone(score, contextual, pair_of_a, pair_of_b)
     _competitive(score, strict, pair_of_a, pair_of_b)
+    _sandwiched(raw, opts.sandwich if sem is not None else opts.sandwich_lexical, pair_of_a, pair_of_b)
     groups = _merge(score, fa, fb, pair_of_a, pair_of_b, merge, opts.merge_gain)
 
     links = []
@@ -147,9 +155,11 @@ def _number_clash(fa: SentenceFeatures, fb: SentenceFeatures) -> np.ndarray:
 
     Templated reports ("Shr 24 cts vs 31 cts, Net 2.2 mln vs 2.9 mln") look alike to
     every scorer but say different things. Two sentences that each give several
-    figures and share none are cut to 0.3x; a sentence made mostly of figures (a table
-    row) that shares fewer than half of them, to 0.2x. A rewrite that changes one
-    figure of a normal sentence still shares the others and keeps its score.
+    figures and share none are cut to 0.3x; two sentences made mostly of figures (table
+    rows) that share fewer than half of them, to 0.2x. A rewrite that changes one
+    figure of a normal sentence still shares the others and keeps its score; a short
+    sentence whose one figure changed ("we'll have 500 trestles" / "you'll see 1503
+    trestles") is no table row and is not cut.
     Both sentences must give figures for any cut.
     """
     out = np.ones((len(fa.numbers), len(fb.numbers)), dtype=np.float32)
@@ -161,7 +171,7 @@ def _number_clash(fa: SentenceFeatures, fb: SentenceFeatures) -> np.ndarray:
             if not nb:
                 continue
             shared = len(na & nb)
-            if (dense_a[i] or dense_b[j]) and shared < 0.5 * min(len(na), len(nb)):
+            if dense_a[i] and dense_b[j] and shared < 0.5 * min(len(na), len(nb)):
                 out[i, j] = 0.2
             elif len(na) >= 2 and len(nb) >= 2 and not shared:
                 out[i, j] = 0.3
@@ -216,6 +226,32 @@ def _monotone(score: np.ndarray, threshold: float, pair_of_a: dict[int, int], pa
             i -= 1
         else:
             j -= 1
+
+
+def _sandwiched(score: np.ndarray, threshold: float, pair_of_a: dict[int, int], pair_of_b: dict[int, int]) -> None:
+    """Link a free A sentence and a free B sentence that sit between the same two links, in order.
+
+    Rewrites keep the order of the original: when A i-1 is linked to B j-1 and A i+1 to
+    B j+1 (or the pair opens or closes both documents next to a link), A i and B j are
+    the same place in the story. A changed fact lowers the embedding and word scores of
+    exactly such a pair; their position still says they correspond.
+    """
+    n, m = score.shape
+    if n == 0 or m == 0:
+        return
+    for i in range(n):
+        if i in pair_of_a:
+            continue
+        before = pair_of_a.get(i - 1, -1 if i == 0 else None)
+        after = pair_of_a.get(i + 1, m if i == n - 1 else None)
+        if before is None or after is None:
+            continue
+        j = before + 1
+        if j >= m or j in pair_of_b or after != j + 1 or (before == -1 and after == m):
+            continue
+        if score[i, j] >= threshold:
+            pair_of_a[i] = j
+            pair_of_b[j] = i
 
 
 def _competitive(score: np.ndarray, threshold: float, pair_of_a: dict[int, int], pair_of_b: dict[int, int]) -> None:

@@ -198,6 +198,8 @@ def _cue_index(doc, n: Negation) -> int:  # noqa: ANN001
 
 
 _CUE = re.compile(r"\b(not|never|no|none|nobody|nothing|neither|nor|without|cannot)\b|n't\b", re.I)
+CUE_RE = re.compile(r"\b(?:not|never|no|none|nobody|nothing|neither|nor|without|cannot|yet to)\b|n't\b", re.I)
+"""Cheap test before parsing: a sentence pair with no negation cue on either side needs no parse."""
 
 
 def analyse_text(text: str) -> Polarity:

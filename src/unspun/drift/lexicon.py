@@ -146,3 +146,20 @@ def group_keys(group: frozenset[str]) -> frozenset[str]:
     from unspun.represent.text import stem
 
     return frozenset(k for w in group if " " not in w for k in (w, stem(w)))
+
+
+ANTONYM_WORDS = frozenset(w for _, left, right in ANTONYM_GROUPS for w in left | right)
+_ANTONYM_SINGLE = frozenset(w for w in ANTONYM_WORDS if " " not in w)
+_ANTONYM_PHRASES = tuple(w for w in ANTONYM_WORDS if " " in w)
+_WORD = re.compile(r"[a-z]+")
+
+
+def has_antonym_word(low: str) -> bool:
+    """Does this lower-cased text hold a word of any opposite-word group?"""
+    return bool(set(_WORD.findall(low)) & _ANTONYM_SINGLE) or any(p in low for p in _ANTONYM_PHRASES)
+
+
+@functools.lru_cache(maxsize=256)
+def group_re(group: frozenset[str]) -> re.Pattern:
+    """One pattern for all words of a group side, longest first, whole words only."""
+    return re.compile(r"(?<![\w-])(" + "|".join(re.escape(w) for w in sorted(group, key=len, reverse=True)) + r")(?![\w-])")

@@ -21,7 +21,7 @@ negation *B* adds is judged on any link or soft pair (:data:`~unspun.drift.view.
 on the dev fold of ``bench/drift_eval.py`` that found 0.81 of injected negations instead
 of 0.47, for +0.07 medium findings per clean pair."""
 
-_CUE_RE = re.compile(r"\b(?:not|never|no|none|nobody|nothing|neither|nor|without|cannot|yet to)\b|n't\b", re.I)
+from unspun.drift.clauses import CUE_RE as _CUE_RE  # noqa: E402
 
 
 def _pair_negations(na: list, nb: list, plain: dict[str, frozenset[str]]) -> tuple[list, list]:
@@ -170,24 +170,10 @@ def _opposite(keys: set[str], other: frozenset[str]) -> bool:
 
 # --- opposite words ------------------------------------------------------------------------
 
-_ANTONYM_WORDS = frozenset(w for _, left, right in L.ANTONYM_GROUPS for w in left | right)
-_ANTONYM_SINGLE = frozenset(w for w in _ANTONYM_WORDS if " " not in w)
-_ANTONYM_PHRASES = tuple(w for w in _ANTONYM_WORDS if " " in w)
-
-
-def _has_antonym_word(low: str) -> bool:
-    return bool(set(words(low)) & _ANTONYM_SINGLE) or any(p in low for p in _ANTONYM_PHRASES)
-
-
 def _occurrences(side: Side, group: frozenset[str]) -> list[tuple[str, int]]:
     """(word or phrase, offset in the document) of the group's words in the side's sentences."""
-    out = []
-    for text, start in side.each():
-        low = text.lower()
-        for w in group:
-            for m in re.finditer(r"(?<![\w-])" + re.escape(w) + r"(?![\w-])", low):
-                out.append((w, start + m.start()))
-    return out
+    rx = L.group_re(group)
+    return [(m.group(1), start + m.start()) for text, start in side.each() for m in rx.finditer(text.lower())]
 
 
 def _token_at(view: PairView, side: str, idx: tuple[int, ...], offset: int):  # noqa: ANN202
@@ -217,7 +203,7 @@ def antonym_flips(view: PairView) -> list[Change]:
     for claim in view.judged(("linked", "soft")):
         a, b = view.side("a", claim.a), view.side("b", claim.b)
         la, lb = a.text.lower(), b.text.lower()
-        if not (_has_antonym_word(la) and _has_antonym_word(lb)):
+        if not (L.has_antonym_word(la) and L.has_antonym_word(lb)):
             continue
         for name, left, right in L.ANTONYM_GROUPS:
             occ = {(sd, pole): _occurrences(side, group) for sd, side in (("a", a), ("b", b))

@@ -22,8 +22,9 @@ from typing import Callable, Iterator
 
 import numpy as np
 
-from unspun.drift.clauses import Polarity, analyse, analyse_text
+from unspun.drift.clauses import CUE_RE, Polarity, analyse, analyse_text
 from unspun.drift.entities import Entity, EntityTagger, OtherText, candidate_names, normalize
+from unspun.drift.lexicon import has_antonym_word
 from unspun.drift.quantities import DateMention, Quantity, dates, quantities
 from unspun.records import Document
 from unspun.represent.text import content_terms
@@ -108,6 +109,7 @@ class PairView:
         self._d: dict[tuple[str, int], list[DateMention]] = {}
         self._ents: dict[str, dict[int, list[Entity]]] = {}
         self._pol: dict[tuple[str, int], Polarity] = {}
+        self._prepared = False
         self._claim_of: dict[tuple[str, int], Claim] = {}
         for c in claims:
             for i in c.a:
@@ -182,6 +184,33 @@ class PairView:
     def name_keys(self, side: str) -> set[str]:
         return name_keys(self.doc(side))
 
+    def prepare(self) -> None:
+        """Run spaCy once for the pair: NER on the sentences that can yield an entity finding, the
+        parse on the sentences of claims that carry a negation or opposite words."""
+        if self.tagger is None or self._prepared:
+            return
+        self._prepared = True
+        want: dict[tuple[str, int], list[bool]] = {}
+        for side in ("a", "b"):
+            for k in self._ner_needed(side):
+                want.setdefault((side, k), [False, False])[0] = True
+        for claim in self.judged(("linked", "soft")):
+            ta, tb = self.side("a", claim.a).text, self.side("b", claim.b).text
+            if CUE_RE.search(ta) or CUE_RE.search(tb) or (has_antonym_word(ta.lower()) and has_antonym_word(tb.lower())):
+                for side, idx in (("a", claim.a), ("b", claim.b)):
+                    for k in idx:
+                        want.setdefault((side, k), [False, False])[1] = True
+        keys = sorted(want)
+        results = self.tagger.analyse([self.doc(side).sentences[k].text for side, k in keys],
+                                      [want[key][0] for key in keys], [want[key][1] for key in keys])
+        for side in ("a", "b"):
+            self._ents.setdefault(side, {})
+        for key, (ents, doc) in zip(keys, results):
+            if ents is not None:
+                self._ents[key[0]][key[1]] = ents
+            if doc is not None:
+                self._pol[key] = analyse(doc)
+
     def polarity(self, side: str, k: int) -> Polarity:
         """Negations and their targets in one sentence (parsed on first use)."""
         key = (side, k)
@@ -193,6 +222,7 @@ class PairView:
 
     def polarities(self, side: str, idx: tuple[int, ...]) -> list[Polarity]:
         """Polarity of several sentences, parsed in one batch."""
+        self.prepare()
         todo = [k for k in idx if (side, k) not in self._pol]
         if todo and self.tagger is not None:
             docs = self.tagger.parse([self.doc(side).sentences[k].text for k in todo])
@@ -201,35 +231,61 @@ class PairView:
                     self._pol[(side, k)] = analyse(d)
         return [self.polarity(side, k) for k in idx]
 
-    def _counterpart(self, side: str, k: int) -> str:
-        """The lower-cased text of the sentences paired with sentence k ("" when none)."""
+    def _ner_needed(self, side: str) -> list[int]:
+        """Sentences with a capitalised name the other version lacks anywhere, or that its paired
+        sentence lacks while the paired sentence has a name this one lacks (a possible swap)."""
+        other_side = "b" if side == "a" else "a"
+        other = self.doc(other_side).text.lower().replace("’", "'")
+        sents = self.doc(side).sentences
+        out = []
+        for k in self.sentences(side):
+            text = sents[k].text
+            if needs_ner(text, other):
+                out.append(k)
+                continue
+            local = self._counterpart(side, k)
+            if local and needs_ner(text, local) and any(needs_ner(self.doc(other_side).sentences[x].text, text.lower())
+                                                        for x in self._counterpart_idx(side, k)):
+                out.append(k)
+        return out
+
+    def _counterpart_idx(self, side: str, k: int) -> tuple[int, ...]:
         claim = self.claim_of(side, k)
         if claim is None or claim.basis not in ("linked", "soft"):
-            return ""
-        other_side, idx = ("b", claim.b) if side == "a" else ("a", claim.a)
-        return " ".join(self.doc(other_side).sentences[x].text for x in idx).lower().replace("’", "'")
+            return ()
+        return claim.b if side == "a" else claim.a
+
+    def _counterpart(self, side: str, k: int) -> str:
+        """The lower-cased text of the sentences paired with sentence k ("" when none)."""
+        other_side = "b" if side == "a" else "a"
+        return " ".join(self.doc(other_side).sentences[x].text for x in self._counterpart_idx(side, k)).lower().replace("’", "'")
 
     def entities(self, side: str, k: int) -> list[Entity]:
-        """Named entities of a sentence — only for sentences with a capitalised word the other
-        version lacks (others cannot yield an entity finding), tagged in one batch."""
+        """Named entities of a sentence — only for sentences that can yield an entity finding
+        (:meth:`_ner_needed`), tagged in one batch."""
         if self.tagger is None:
             return []
-        if side not in self._ents:
-            other_side = "b" if side == "a" else "a"
-            other = self.doc(other_side).text.lower().replace("’", "'")
-            sents = self.doc(side).sentences
-            need = [k2 for k2 in self.sentences(side) if needs_ner(sents[k2].text, other) or needs_ner(sents[k2].text, self._counterpart(side, k2) or sents[k2].text.lower())]
-            tagged = self.tagger.tag([sents[k2].text for k2 in need]) if need else []
-            self._ents[side] = dict(zip(need, tagged))
+        self.prepare()
         return self._ents[side].get(k, [])
 
 
+_TITLE_WORDS = frozenset("mr mrs ms miss dr prof sir dame lord lady st".split())
+
+
 def needs_ner(sentence: str, other_text_lower: str) -> bool:
-    """Only a sentence with a capitalised word or name the other version lacks can yield an entity finding."""
-    for name, _, _ in candidate_names(sentence):
-        for part in (name.lower(), name.split()[-1].lower()):
-            if part.rstrip("'’s") not in other_text_lower:
-                return True
+    """Only a sentence with a name (a word of one) the other version lacks can yield an entity finding.
+
+    Titles do not count ("Mr Bates" / "Mr. Bates"), nor a lone capitalised word opening the
+    sentence that is a plain word elsewhere ("Following", "Obviously")."""
+    for name, start, _ in candidate_names(sentence):
+        words = [w.strip(".,'’").lower() for w in name.split()]
+        words = [w.removesuffix("'s").removesuffix("’s") for w in words if w and w not in _TITLE_WORDS]
+        if not words:
+            continue
+        if start == 0 and len(words) == 1 and (words[0].endswith(("ly", "ing", "ed")) or f" {words[0]} " in other_text_lower):
+            continue
+        if any(w not in other_text_lower for w in words):
+            return True
     return False
 
 
