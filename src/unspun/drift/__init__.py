@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from unspun.drift.anachronism import story_year
 from unspun.drift.calibration import calibrate
 from unspun.drift.entities import EntityTagger, default_tagger
 from unspun.drift.table import RULES, rule_of
@@ -26,7 +27,7 @@ __all__ = ["ALGORITHM", "DriftOptions", "run", "rederive", "TYPES", "RULES"]
 ALGORITHM = "unspun.drift.v2"
 TYPES = (
     "contradiction", "number_changed", "date_changed", "entity_added", "entity_removed", "entity_changed",
-    "certainty_changed", "attribution_changed", "unsupported_addition",
+    "certainty_changed", "attribution_changed", "unsupported_addition", "anachronism",
 )
 
 
@@ -64,10 +65,13 @@ def run(doc_a: Document, doc_b: Document, alignment, options: DriftOptions | Non
     opts = options or DriftOptions()
     warnings: list[str] = []
     tagger = (tagger or default_tagger()) if opts.entities else None
-    view = PairView(doc_a, doc_b, claims_of(alignment, opts), alignment.similarity, tagger)
+    year, year_source = story_year(doc_a, doc_b)
+    view = PairView(doc_a, doc_b, claims_of(alignment, opts), alignment.similarity, tagger,
+                    story_year=year, story_year_source=year_source)
     changes: list[Change] = []
     for rule in RULES.values():
         changes.extend(rule.run(view))
+    warnings.extend(view.warnings)
     if tagger is not None and tagger.warning:
         warnings.append(tagger.warning)
     if opts.nli_model:
@@ -128,5 +132,7 @@ def rederive(finding: Finding, doc_a: Document, doc_b: Document, tagger: EntityT
     if rule.name == "nli":
         return []
     basis = finding.basis or ("linked" if finding.a and finding.b else "added" if finding.b else "dropped")
-    view = PairView(doc_a, doc_b, [Claim(finding.a, finding.b, 0.5, basis)], None, tagger or default_tagger(), restricted=True)
+    year, year_source = story_year(doc_a, doc_b)
+    view = PairView(doc_a, doc_b, [Claim(finding.a, finding.b, 0.5, basis)], None, tagger or default_tagger(), restricted=True,
+                    story_year=year, story_year_source=year_source)
     return rule.run(view)

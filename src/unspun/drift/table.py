@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Callable
 
-from unspun.drift import additions, framing, names, polarity, values
+from unspun.drift import additions, anachronism, framing, names, polarity, values
 from unspun.drift.view import Change, PairView, Side
 
 ClaimRule = Callable[[Side, Side, float], list[Change]]
@@ -55,6 +55,8 @@ RULES: dict[str, Rule] = {r.name: r for r in (
     Rule("contradiction", ("contradiction",), polarity.contradictions,
          "negation, opposite words, exception vs permission, pending vs done"),
     Rule("addition", ("unsupported_addition",), additions.additions, "sentences of B with no counterpart in A"),
+    Rule("anachronism", ("anachronism",), anachronism.anachronisms,
+         "states and bodies B names that no longer existed at the story's date"),
 )}
 
 

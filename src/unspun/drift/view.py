@@ -18,7 +18,7 @@ how they were paired (``basis``):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
+from typing import Iterator
 
 import numpy as np
 
@@ -97,14 +97,15 @@ class PairView:
 
     def __init__(self, doc_a: Document, doc_b: Document, claims: list[Claim], sim: np.ndarray | None,
                  tagger: EntityTagger | None, restricted: bool = False, story_year: int | None = None,
-                 parser: Callable | None = None) -> None:
+                 story_year_source: str = "") -> None:
         self.a, self.b = doc_a, doc_b
         self.claims = claims
         self._sim = sim
         self.tagger = tagger
         self.restricted = restricted
         self.story_year = story_year
-        self.parser = parser
+        self.story_year_source = story_year_source
+        self.warnings: list[str] = []
         self._q: dict[tuple[str, int], list[Quantity]] = {}
         self._d: dict[tuple[str, int], list[DateMention]] = {}
         self._ents: dict[str, dict[int, list[Entity]]] = {}
