@@ -34,10 +34,10 @@ def claim_evidence(text: str, names: list[Entity]) -> list[str]:
 def addition(b: Side, names: list[Entity], best_sim: float) -> list[Change]:
     why = claim_evidence(b.text, names)
     if why:
-        return [Change("unsupported_addition", "medium", round(max(0.3, 0.9 - best_sim), 2),
+        return [Change("unsupported_addition", "medium", 0.0,
                        f"B adds a claim with no counterpart in A ({'; '.join(why)}).", "addition.claim.v1",
                        None, b.text, None, None)]
-    return [Change("unsupported_addition", "low", round(max(0.2, 0.7 - best_sim), 2),
+    return [Change("unsupported_addition", "low", 0.0,
                    "B adds a sentence with no counterpart in A (no names, figures or quotes: likely filler).",
                    "addition.filler.v1", None, b.text, None, None)]
 

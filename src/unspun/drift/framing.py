@@ -34,7 +34,7 @@ def certainty(a: Side, b: Side, sim: float) -> list[Change]:
     ha, hb = _hedges(a), _hedges(b)
     if bool(ha) == bool(hb):
         return []
-    conf = round(0.45 + 0.4 * sim, 2)
+    conf = 0.0  # set by the calibration (unspun.drift.calibration)
     if ha:
         words_ = ", ".join(dict.fromkeys(h.lower() for h, _ in ha))
         reportive = any(h.lower() in L.HEDGES_REPORTIVE for h, _ in ha)
@@ -91,7 +91,7 @@ def _name_in(name: str, other: Side) -> bool:
 
 def attribution(a: Side, b: Side, sim: float) -> list[Change]:
     aa, ab = _attributions(a), _attributions(b)
-    conf = round(0.45 + 0.4 * sim, 2)
+    conf = 0.0  # set by the calibration (unspun.drift.calibration)
     if aa and not ab:
         named = [s for at in aa for s in at.sources if not _name_in(s, b)]
         formal = any(at.cue in _FORMAL for at in aa)

@@ -27,19 +27,22 @@ _IMPORTANT = {"PERSON", "ORG", "GPE", "NAME", "FAC"}
 _ACTORS = {"PERSON", "ORG", "NAME", "FAC"}
 _FAMILY = {"PERSON": "person", "ORG": "org", "FAC": "org", "GPE": "place", "LOC": "place", "NORP": "group", "EVENT": "event"}
 
-# Words by which a version refers to a named person or body without naming it.
-_REFERRING = re.compile(
-    r"\b(?:he|she|him|her|his|they|them|their|it|its|(?:the |a |an |its |their )?(?:[a-z]+ )?(?:agency|bureau|company|firm|group|organi[sz]ation|department|ministry|"
-    r"government|administration|authority|authorities|council|committee|commission|court|party|club|team|side|country|nation|"
-    r"state|city|region|province|bank|union|board|body|regulator|watchdog|police|force|service|institute|university|school|"
-    r"hospital|charity|network|broadcaster|newspaper|paper|station|channel|airline|carrier|manufacturer|maker|retailer|"
+_BODY_WORDS = (
+    r"agency|bureau|company|firm|group|organi[sz]ation|department|ministry|government|administration|authority|authorities|"
+    r"council|committee|commission|court|party|club|team|side|country|nation|state|city|region|province|bank|union|board|"
+    r"body|regulator|watchdog|police|force|service|institute|university|school|hospital|charity|network|broadcaster|"
+    r"newspaper|paper|station|channel|airline|carrier|manufacturer|maker|retailer")
+_PERSON_WORDS = (
     r"president|minister|prime minister|premier|chancellor|leader|chief|boss|spokesman|spokeswoman|spokesperson|official|"
     r"officials|singer|actor|actress|star|player|striker|coach|manager|suspect|victim|man|woman|boy|girl|couple|pm|"
-    r"person|guitarist|laureate|diplomat|envoy|ambassador|rapper|musician|champion|"
-    r"family|father|mother|son|daughter|husband|wife|brother|sister|senator|governor|mayor|judge|officer|author|writer|"
-    r"artist|director|founder|chairman|ceo|executive))\b",
-    re.I,
-)
+    r"person|guitarist|laureate|diplomat|envoy|ambassador|rapper|musician|champion|family|father|mother|son|daughter|"
+    r"husband|wife|brother|sister|senator|governor|mayor|judge|officer|author|writer|artist|director|founder|chairman|"
+    r"ceo|executive")
+_ARTICLE = r"(?:the |a |an |its |their |his |her )?(?:[a-z]+ )?"
+# Words by which a version refers to a named person or body without naming it.
+_REFERS_TO_PERSON = re.compile(r"\b(?:he|she|him|her|his|they|them|their|" + _ARTICLE + r"(?:" + _PERSON_WORDS + r"))\b", re.I)
+_REFERS_TO_BODY = re.compile(r"\b(?:it|its|they|them|their|" + _ARTICLE + r"(?:" + _BODY_WORDS + r"))\b", re.I)
+_REFERRING = re.compile(_REFERS_TO_PERSON.pattern + "|" + _REFERS_TO_BODY.pattern, re.I)
 
 
 def _family(label: str) -> str:
@@ -101,6 +104,22 @@ def _variant(e: Entity, f: Entity) -> bool:
     return all(any(alike(x, y) for y in df) for x in de) and all(any(alike(y, x) for x in de) for y in df)
 
 
+def _cores_in_pairs(view: PairView, j: int, f: Entity) -> list[tuple[int, Entity]]:
+    """The unqualified name ("Germany" for "West Germany") where A's sentences paired with B's sentence
+    j give it, found by its capitalised words (those sentences may not have been tagged)."""
+    words = f.text.split()
+    if len(words) < 2 or words[0].lower() not in QUALIFIERS:
+        return []
+    core = " ".join(words[1:])
+    out = []
+    for i in view.sentences("a"):
+        if view.pairing(i, j):
+            m = re.search(r"(?<![\w-])" + re.escape(core) + r"(?![\w-])", view.a.sentences[i].text)
+            if m and not re.search(r"\b" + re.escape(words[0]) + r"\s+$", view.a.sentences[i].text[: m.start()]):
+                out.append((i, Entity(core, f.label, m.start(), m.end())))
+    return out
+
+
 def _generic(e: Entity) -> bool:
     """A lone generic word tagged as a name ("State" in "Secretary of State", "Court")."""
     words = e.text.lower().split()
@@ -119,7 +138,7 @@ def _described(view: PairView, j: int, a_idx: tuple[int, ...], f: Entity) -> boo
     text = view.side("a", a_idx).text
     if any(n for n, _, _ in candidate_names(text) if n.split()[-1].lower() in f.text.lower()):
         return False
-    return _REFERRING.search(text) is not None
+    return (_REFERS_TO_PERSON if f.label == "PERSON" else _REFERS_TO_BODY).search(text) is not None
 
 
 def _dedupe(items: list[tuple[int, Entity, float]]) -> list[tuple[int, Entity, float]]:
@@ -205,7 +224,7 @@ def entity_changes(view: PairView) -> list[Change]:
     for kb, (j, f, df) in enumerate(added):
         if kb in used_b:
             continue
-        for i, e in ents_a:
+        for i, e in ents_a + _cores_in_pairs(view, j, f):
             if view.pairing(i, j) and _qualified(f, e):
                 used_b.add(kb)
                 out.append(_change("entity_changed", "high" if view.pairing(i, j) == "linked" else "medium",

@@ -8,7 +8,7 @@ from dataclasses import replace
 from unspun.drift import lexicon as L
 from unspun.drift.clauses import OBJECT_DEPS, SUBJECT_DEPS, arguments
 from unspun.drift.view import SOFT_MIN, Change, PairView, Side
-from unspun.represent.text import content_terms, stem, words
+from unspun.represent.text import content_terms, stem
 
 
 # --- negation ----------------------------------------------------------------------------
@@ -98,12 +98,14 @@ def negation_flips(view: PairView) -> list[Change]:
                 severity = "high" if strong and claim.basis == "linked" else "medium"
                 base = view.doc(side).sentences[k].start
                 span = (base + n.span[0], base + n.span[1])
+                plain_word = _plain_counterpart(other_pols, keys) if strong else None
+                said = f" (“{plain_word}”)" if plain_word else ""
                 if side == "a":
                     ch = Change("contradiction", severity, 0.0,
-                                f"A says “{n.phrase}”; B states the opposite without the negation.",
+                                f"A says “{n.phrase}”; B states the claim without the negation{said}.",
                                 "contradiction.negation.v2", n.phrase, None, span, None)
                 else:
-                    ch = Change("contradiction", severity, 0.0, f"B says “{n.phrase}” where A states the claim plainly.",
+                    ch = Change("contradiction", severity, 0.0, f"B says “{n.phrase}” where A states the claim plainly{said}.",
                                 "contradiction.negation.v2", None, n.phrase, None, span)
                 out.append(replace(ch, a=claim.a, b=claim.b, basis=claim.basis,
                                    evidence={"sim": claim.sim, "strong": strong, "main": n.main}))
@@ -152,6 +154,15 @@ def _args_agree(px, i_x: int, py, i_y: int) -> bool:  # noqa: ANN001
             continue
         return False
     return True
+
+
+def _plain_counterpart(pols: list, keys: set[str]) -> str | None:
+    """The word of the other version that states the negated claim plainly ("approved")."""
+    for p in pols:
+        for t in p.tokens:
+            if (t.lemma in keys or stem(t.text.lower()) in keys) and not t.in_scope:
+                return t.text
+    return None
 
 
 def _union(pols: list) -> tuple[frozenset[str], frozenset[str]]:
@@ -282,6 +293,18 @@ def _key_terms(text: str, m: re.Match, width: int = 50) -> list[str]:
     return terms[:3]
 
 
+_CLAUSE_END = re.compile(r"[,.;:()\"“”]|\s(?:is|are|was|were|will|would|can|could|has|have|had|and|but|which|that|who|"
+                         r"said|says|suggests|according)\b")
+
+
+def _phrase_after(text: str, pos: int, max_words: int = 6) -> str:
+    """The words after a cue up to the end of their phrase, as written ("long-range missiles")."""
+    rest = text[pos: pos + 80]
+    m = _CLAUSE_END.search(rest)
+    phrase = rest[: m.start()] if m else rest
+    return " ".join(phrase.split()[:max_words]).strip()
+
+
 def exception_permission(a: Side, b: Side, sim: float) -> list[Change]:
     """ "The exception for long-range missiles" vs "the use of long-range missiles is permitted"."""
     for x, y, side in ((a, b, "a"), (b, a, "b")):
@@ -297,12 +320,12 @@ def exception_permission(a: Side, b: Side, sim: float) -> list[Change]:
                     if L.EXCLUDE_RE.search(ytext) or not L.PERMIT_RE.search(ytext):
                         continue
                     pm = L.PERMIT_RE.search(ytext)
-                    what = " ".join(words(text[m.end(): m.end() + 50])[:4])
+                    what = _phrase_after(text, m.end())
                     xs, ys = (start + m.start(), start + m.end()), (ystart + pm.start(), ystart + pm.end())
                     old, new = (m.group(0), pm.group(0)) if side == "a" else (pm.group(0), m.group(0))
                     spans = (xs, ys) if side == "a" else (ys, xs)
                     return [Change(
-                        "contradiction", "high", round(0.6 + 0.3 * sim, 2),
+                        "contradiction", "high", 0.0,
                         f"One version makes an exception for “{what}”, the other says it is allowed.",
                         "contradiction.exception.v1", old, new, spans[0], spans[1])]
     return []
@@ -321,18 +344,18 @@ def pending_done(a: Side, b: Side, sim: float) -> list[Change]:
                 continue
             for yt, ys0 in y.each():
                 dm = L.DONE_RE.search(yt)
-                if not dm or L.PENDING_RE.search(yt):
-                    continue
+                if not dm or L.PENDING_RE.search(yt) or _CUE_RE.search(yt[max(0, dm.start() - 12): dm.end()]):
+                    continue  # "has not approved" is not done
                 shared = (set(content_terms(xt)) & set(content_terms(yt))) - {"would", "require", "agre", "approv"}
                 if len(shared) < 2:
                     continue
                 xs = (xs0 + pm.start(), xs0 + pm.end())
                 ys = (ys0 + dm.start(), ys0 + dm.end())
                 if side == "a":
-                    return [Change("contradiction", "high" if sim >= 0.5 else "medium", round(0.45 + 0.4 * sim, 2),
+                    return [Change("contradiction", "high" if sim >= 0.5 else "medium", 0.0,
                                    f"A reports a step as still pending (“{pm.group(0)}”); B says it is done (“{dm.group(0)}”).",
                                    "contradiction.pending_done.v1", pm.group(0), dm.group(0), xs, ys)]
-                return [Change("contradiction", "medium", round(0.4 + 0.4 * sim, 2),
+                return [Change("contradiction", "medium", 0.0,
                                f"A says it is done (“{dm.group(0)}”); B reports it as still pending (“{pm.group(0)}”).",
                                "contradiction.pending_done.v1", dm.group(0), pm.group(0), ys, xs)]
     return []

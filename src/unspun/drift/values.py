@@ -15,6 +15,7 @@ sentence unpaired:
 
 from __future__ import annotations
 
+import re
 from typing import Callable, TypeVar
 
 from unspun.drift.quantities import DateMention, Quantity
@@ -30,10 +31,11 @@ def _mentions(view: PairView, side: str, read: Callable[[PairView, str, int], li
 
 
 def match_values(view: PairView, read: Callable[[PairView, str, int], list[M]], same: Callable[[M, M], bool],
-                 kin: Callable[[M, M], bool]) -> tuple[list[tuple[int, M, int, M, str]], list[tuple[int, M]], list[tuple[int, M]]]:
+                 kin: Callable[[M, M, int], bool]) -> tuple[list[tuple[int, M, int, M, str]], list[tuple[int, M]], list[tuple[int, M]]]:
     """(changes as (i, x, j, y, pairing), B mentions left unexplained, A mentions left unexplained).
 
-    Mentions have ``start``/``end`` offsets in their sentence."""
+    Mentions have ``start``/``end`` offsets in their sentence; ``kin(x, y, overlap)`` says whether two
+    leftovers may be one changed value, given how many content words their contexts share."""
     ma, mb = _mentions(view, "a", read), _mentions(view, "b", read)
     cands = [(_PAIRING_RANK[view.pairing(i, j)] + view.sim(i, j), ka, kb)
              for ka, (i, x) in enumerate(ma) for kb, (j, y) in enumerate(mb) if same(x, y)]
@@ -45,9 +47,10 @@ def match_values(view: PairView, read: Callable[[PairView, str, int], list[M]], 
     for kb, (j, y) in enumerate(left_b):
         ctx_b = view.context("b", j, y.start, y.end)
         for ka, (i, x) in enumerate(left_a):
-            if not kin(x, y):
+            overlap = len(ctx_a[ka] & ctx_b)
+            if not kin(x, y, overlap):
                 continue
-            score = view.may_pair(i, j, len(ctx_a[ka] & ctx_b))
+            score = view.may_pair(i, j, overlap)
             if score is not None:
                 # ties (several figures in one linked pair) go to the figures in the same place
                 cands.append((score - 0.01 * abs(_position(view, "a", i, x) - _position(view, "b", j, y)), ka, kb))
@@ -103,14 +106,32 @@ def _shorthand(x: Quantity, y: Quantity) -> bool:
     return ratio in (1e3, 1e6, 1e9, 1e12)
 
 
-def _phrase(q: Quantity) -> str:
-    return f"{q.text} {q.noun}" if q.noun and q.noun.lower() not in q.text.lower() else q.text
+def _kin_q(x: Quantity, y: Quantity, overlap: int) -> bool:
+    """Two figures that may be one changed: of one kind, or counting differently named things in
+    the same context ("90,000 visitors to the showground last year" / "45,000 people ... the
+    showground last year")."""
+    if x.comparable(y):
+        return True
+    return overlap >= 2 and x.unit == y.unit and x.unit not in ("score",)
+
+
+_STOP_AFTER = re.compile(r"[,.;:()\"“”]|\b(?:of|to|in|on|at|for|from|by|with|and|or|but|than|that|which|who|was|were|is|are|"
+                         r"has|have|had|will|would|a|an|the|this|these|those|after|before|since|into|as)\b", re.I)
+
+
+def _phrase(view: PairView, side: str, k: int, q: Quantity) -> str:
+    """The figure with what it counts, as written ("three new hotels", "£2.5bn"), at most three more words."""
+    text = view.doc(side).sentences[k].text
+    rest = text[q.end: q.end + 40]
+    m = _STOP_AFTER.search(rest)
+    tail = " ".join((rest[: m.start()] if m else rest).split()[:3])
+    return f"{q.text} {tail}".strip() if tail and q.unit not in ("%", "pp") else q.text
 
 
 def numbers(view: PairView) -> list[Change]:
     """``number_changed`` for a figure B gives in place of another of the same kind;
     ``unsupported_addition`` for a figure B adds in a sentence that has a counterpart in A."""
-    changes, rest_b, _ = match_values(view, _read_q, _same_q, lambda x, y: x.comparable(y))
+    changes, rest_b, _ = match_values(view, _read_q, _same_q, _kin_q)
     out = []
     for i, x, j, y, pairing in changes:
         same_kind = x.unit == y.unit and (x.unit is not None or (x.noun is not None and x.noun == y.noun) or x.noun is None or y.noun is None)
@@ -119,7 +140,7 @@ def numbers(view: PairView) -> list[Change]:
             severity = "medium"  # "£3.5" / "£3.5 million": the same digits, one without its scale
         out.append(Change(
             "number_changed", severity, 0.0,
-            f"The figure changed from “{_phrase(x)}” to “{_phrase(y)}”.", "numbers.changed.v2",
+            f"The figure changed from “{_phrase(view, 'a', i, x)}” to “{_phrase(view, 'b', j, y)}”.", "numbers.changed.v2",
             x.text, y.text, _abs(view, "a", i, (x.start, x.end)), _abs(view, "b", j, (y.start, y.end)),
             a=(i,), b=(j,), basis=pairing, evidence={"sim": view.sim(i, j), "same_kind": same_kind}))
     for j, y in rest_b:
@@ -128,7 +149,7 @@ def numbers(view: PairView) -> list[Change]:
             continue  # a sentence with no counterpart is an addition as a whole
         out.append(Change(
             "unsupported_addition", "medium", 0.0,
-            f"B gives a figure, “{_phrase(y)}”, that A does not have anywhere.", "numbers.added.v2",
+            f"B gives a figure, “{_phrase(view, 'b', j, y)}”, that A does not have anywhere.", "numbers.added.v2",
             None, y.text, None, _abs(view, "b", j, (y.start, y.end)), a=claim.a, b=(j,), basis=claim.basis,
             evidence={"sim": claim.sim}))
     return out
@@ -147,7 +168,7 @@ _DATE_WHAT = {"time": "time", "relative": "date", "weekday": "day"}
 
 def date_changes(view: PairView) -> list[Change]:
     """``date_changed``: a date or time of A given differently in B (a part both state differs)."""
-    changes, _, _ = match_values(view, _read_d, lambda x, y: x.agrees(y), lambda x, y: x.conflicts(y))
+    changes, _, _ = match_values(view, _read_d, lambda x, y: x.agrees(y), lambda x, y, _overlap: x.conflicts(y))
     out = []
     for i, x, j, y, pairing in changes:
         shared = set(x.parts()) & set(y.parts())

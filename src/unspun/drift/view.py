@@ -17,6 +17,8 @@ how they were paired (``basis``):
 
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import dataclass, field
 from typing import Iterator
 
@@ -149,7 +151,7 @@ class PairView:
             return "soft"
         return None
 
-    def context(self, side: str, k: int, start: int, end: int, width: int = 40) -> set[str]:
+    def context(self, side: str, k: int, start: int, end: int, width: int = 60) -> set[str]:
         """Content stems around a mention (sentence offsets), for pairing a value with its counterpart."""
         text = self.doc(side).sentences[k].text
         return set(content_terms(text[max(0, start - width): start] + " " + text[end: end + width]))
@@ -283,11 +285,19 @@ def needs_ner(sentence: str, other_text_lower: str) -> bool:
         words = [w.removesuffix("'s").removesuffix("’s") for w in words if w and w not in _TITLE_WORDS]
         if not words:
             continue
-        if start == 0 and len(words) == 1 and (words[0].endswith(("ly", "ing", "ed")) or f" {words[0]} " in other_text_lower):
+        other_words = _words_of(other_text_lower)
+        if start == 0 and len(words) == 1 and (words[0].endswith(("ly", "ing", "ed")) or words[0] in other_words):
             continue
-        if any(w not in other_text_lower for w in words):
+        if any(w not in other_words for w in words):
             return True
     return False
+
+
+@functools.lru_cache(maxsize=512)
+def _words_of(text_lower: str) -> frozenset[str]:
+    """Whole words of a text ("west" is not in "western"), possessives also without their "'s"."""
+    ws = re.findall(r"[^\W_][\w'’.-]*[^\W_]|[^\W_]", text_lower)
+    return frozenset(ws) | {w.removesuffix("'s").removesuffix("’s").rstrip(".") for w in ws}
 
 
 _KEYS: dict[str, set[str]] = {}

@@ -1,0 +1,144 @@
+"""The findings issue's patterns, one sentence pair each, in both directions where the change is symmetric.
+
+Each case says what must be found (``expect``: a type at medium or high) or what must
+not be raised (``forbid``: no medium/high finding of these types). Sentences are our
+own, written for these tests.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from unspun.drift import TYPES, rederive
+
+from .conftest import DATA
+
+PATTERNS = json.loads((DATA / "drift_patterns.json").read_text())
+SERIOUS = {"high", "medium"}
+
+
+def _cases():
+    for case in PATTERNS:
+        yield pytest.param(case["a"], case["b"], case, id=case["comment"])
+        if case.get("both"):
+            yield pytest.param(case["b"], case["a"], case, id=case["comment"] + " (reversed)")
+
+
+@pytest.mark.parametrize("a,b,case", list(_cases()))
+def test_pattern(comparer, a, b, case):
+    result = comparer.compare(a, b)
+    serious = [(f.type, f.old, f.new, f.rule) for f in result.findings if f.severity in SERIOUS]
+    if "expect" in case:
+        assert any(t == case["expect"] for t, *_ in serious), (case["expect"], serious)
+    for t in case.get("forbid", []):
+        assert not any(x == t for x, *_ in serious), (t, serious)
+
+
+def test_findings_name_whole_phrases_and_never_cut_words(comparer):
+    """Explanations quote whole words and phrases (a hyphenated adjective stays whole)."""
+    a = "Kyiv may use the weapons on Russian soil, with the exception of long-range missiles, officials said."
+    b = "Kyiv may use the weapons on Russian soil, and the use of long-range missiles is permitted, officials said."
+    result = comparer.compare(a, b)
+    contra = [f for f in result.findings if f.type == "contradiction"]
+    assert contra, [(f.type, f.explanation) for f in result.findings]
+    for f in contra:
+        assert "long-range missiles" in f.explanation, f.explanation
+        assert "suggests" not in f.explanation
+
+
+def test_negation_names_the_claim(comparer):
+    result = comparer.compare("The council approved the new parking charges on Monday.",
+                              "The council did not approve the new parking charges on Monday.")
+    f = next(f for f in result.findings if f.type == "contradiction")
+    assert "did not approve" in f.explanation and f.new == "did not approve"
+    assert result.b.text[f.new_span[0]: f.new_span[1]] == "did not approve"
+
+
+def test_one_swap_is_one_finding(comparer):
+    result = comparer.compare("Mayor Ines Albrecht opened the new harbour bridge on Saturday.",
+                              "Mayor Tomas Gruber opened the new harbour bridge on Saturday.")
+    kinds = [f.type for f in result.findings if f.type.startswith("entity_")]
+    assert kinds.count("entity_changed") == 1
+    assert "entity_removed" not in kinds and "entity_added" not in kinds
+
+
+def test_a_changed_fact_does_not_unlink_its_sentence(comparer):
+    """The changed sentence keeps its link (its neighbours are linked in order) and the change is high."""
+    a = ("The harbour authority met on Monday to discuss the dredging plan. "
+         "Chairwoman Greta Olsen said the work would start in the spring. "
+         "The project will cost about 40 million euros over three years.")
+    b = ("The harbour authority met on Monday to discuss the dredging plan. "
+         "Chairwoman Beatrix Kowalczyk said the work would start in the spring. "
+         "The project will cost about 40 million euros over three years.")
+    result = comparer.compare(a, b)
+    assert any(1 in link.b and 1 in link.a for link in result.links)
+    swap = [f for f in result.findings if f.type == "entity_changed"]
+    assert swap and swap[0].severity == "high" and swap[0].new == "Beatrix Kowalczyk"
+
+
+def test_an_unlinked_sentence_is_still_judged(comparer):
+    """A figure changed in a sentence the aligner leaves unpaired is a medium number_changed, not only an addition."""
+    a = ("The festival drew more than 90,000 visitors to the showground last year. "
+         "Organisers said the music stage would move to the north field.")
+    b = ("Organisers plan to move the music stage to the north field. "
+         "A record 45,000 people came through the gates of the showground last year, it was said.")
+    result = comparer.compare(a, b)
+    changed = [f for f in result.findings if f.type == "number_changed" and f.new == "45,000"]
+    assert changed and changed[0].severity in SERIOUS, [(f.type, f.severity, f.old, f.new) for f in result.findings]
+
+
+def test_a_new_person_with_no_counterpart_is_medium(comparer):
+    a = "The school will reopen next week after the repairs, the council said."
+    b = "The school will reopen next week after the repairs, council spokesman Dermot Quayle said."
+    result = comparer.compare(a, b)
+    added = [f for f in result.findings if f.type == "entity_added" and "Quayle" in (f.new or "")]
+    assert added and added[0].severity == "medium"
+
+
+def test_anachronism_is_found_with_a_date_and_explained():
+    import unspun
+
+    a = "Germany and the United States have agreed to send two air defence systems in 2024, the ministry said."
+    b = "West Germany and the United States have agreed to send two air defence systems in 2024, the ministry said."
+    result = unspun.compare(a, b)
+    ana = [f for f in result.findings if f.type == "anachronism"]
+    assert ana and ana[0].severity == "high" and ana[0].new == "West Germany"
+    assert "1990" in ana[0].explanation and "2024" in ana[0].explanation
+    assert "anachronism" in TYPES
+    again = rederive(ana[0], result.a, result.b)
+    assert any(c.type == "anachronism" and c.new == "West Germany" for c in again)
+
+
+def test_anachronism_is_skipped_with_a_warning_without_a_date():
+    import unspun
+
+    a = "Germany and the United States have agreed to send two air defence systems, the ministry said."
+    b = "West Germany and the United States have agreed to send two air defence systems, the ministry said."
+    result = unspun.compare(a, b)
+    assert not [f for f in result.findings if f.type == "anachronism"]
+    assert any("anachronism check" in w for w in result.warnings)
+
+
+def test_a_historical_mention_is_no_anachronism():
+    import unspun
+
+    a = "The wall fell in 1989 and the city was reunited a year later, the museum said in 2024."
+    b = "The wall fell in 1989, a year before the reunification of West Germany and East Germany, the museum said in 2024."
+    result = unspun.compare(a, b)
+    assert not [f for f in result.findings if f.type == "anachronism"]
+
+
+def test_severity_is_capped_by_the_calibrated_confidence():
+    from unspun.drift.calibration import calibrate, thresholds
+    from unspun.drift.view import Change
+
+    high_min, medium_min = thresholds()
+    weak = Change("contradiction", "high", 0.0, "x", "contradiction.negation.v2", basis="soft", evidence={"sim": 0.0})
+    out = calibrate(weak)
+    assert 0.0 <= out.confidence <= 1.0
+    expected = "high" if out.confidence >= high_min else "medium" if out.confidence >= medium_min else "low"
+    assert out.severity == expected
+    # a rule's severity is a ceiling: a low rule stays low whatever the confidence
+    assert calibrate(Change("certainty_changed", "low", 0.99, "x", "certainty.added.v1")).severity == "low"
