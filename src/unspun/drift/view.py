@@ -204,6 +204,8 @@ class PairView:
                     for k in idx:
                         want.setdefault((side, k), [False, False])[1] = True
         keys = sorted(want)
+        if not keys:
+            return  # nothing to tag or parse: spaCy is not even loaded
         results = self.tagger.analyse([self.doc(side).sentences[k].text for side, k in keys],
                                       [want[key][0] for key in keys], [want[key][1] for key in keys])
         for side in ("a", "b"):
