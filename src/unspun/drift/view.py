@@ -204,6 +204,8 @@ class PairView:
                     for k in idx:
                         want.setdefault((side, k), [False, False])[1] = True
         keys = sorted(want)
+        for side in ("a", "b"):
+            self._ents.setdefault(side, {})
         if not keys:
             return  # nothing to tag or parse: spaCy is not even loaded
         results = self.tagger.analyse([self.doc(side).sentences[k].text for side, k in keys],
