@@ -207,6 +207,8 @@ def mention_degree(entity: Entity, other: "OtherText | str", keys: set[str]) -> 
         # "West Germany" is not "Germany", "North Korea" not "South Korea": the qualified name itself must be there
         if any(canon == key and _find_alias(alias, other.text, other.lower) for alias, canon in ALIAS.items()):
             return 1.0
+        if re.search(r"\b" + toks_all[0][0].upper() + r"\.\s*" + re.escape(entity.text.split()[1]), other.text):
+            return 1.0  # "N. Korea" for "North Korea"
         if re.search(r"\b" + toks_all[0].capitalize() + r"\b", other.text) and other.has_token(toks_all[1]):
             return 0.5  # "talks with South" for "South Korea": elliptic, not a new name
         return 0.0

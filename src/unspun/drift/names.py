@@ -115,7 +115,8 @@ def _cores_in_pairs(view: PairView, j: int, f: Entity) -> list[tuple[int, Entity
     for i in view.sentences("a"):
         if view.pairing(i, j):
             m = re.search(r"(?<![\w-])" + re.escape(core) + r"(?![\w-])", view.a.sentences[i].text)
-            if m and not re.search(r"\b" + re.escape(words[0]) + r"\s+$", view.a.sentences[i].text[: m.start()]):
+            before = view.a.sentences[i].text[: m.start()] if m else ""
+            if m and not re.search(r"\b(?:" + re.escape(words[0]) + "|" + re.escape(words[0][0]) + r"\.)\s*$", before):
                 out.append((i, Entity(core, f.label, m.start(), m.end())))
     return out
 

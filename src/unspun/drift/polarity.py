@@ -25,7 +25,8 @@ from unspun.drift.clauses import CUE_RE as _CUE_RE  # noqa: E402
 
 
 def _pair_negations(na: list, nb: list, plain: dict[str, frozenset[str]]) -> tuple[list, list]:
-    """Negations of the two sides that say the same thing: the same negated word first; then
+    """Negations of the two sides that say the same thing: the same words ("no chance") or the same
+    negated word first; then
     (leaving out a negation whose word the other side states plainly: that one is a flip)
     the main claim with the main claim, a subordinate clause with a subordinate clause, then
     any with any (two versions rarely negate two different things in one pair of sentences)."""
@@ -39,7 +40,8 @@ def _pair_negations(na: list, nb: list, plain: dict[str, frozenset[str]]) -> tup
     def free(x, y) -> bool:  # noqa: ANN001
         return not stated(x, y, "b") and not stated(y, x, "a")
 
-    for test in (lambda x, y: x.target and (x.target == y.target or stem(x.target) == stem(y.target)),
+    for test in (lambda x, y: _norm(x.phrase) == _norm(y.phrase),
+                 lambda x, y: x.target and (x.target == y.target or stem(x.target) == stem(y.target)),
                  lambda x, y: x.main and y.main and free(x, y),
                  lambda x, y: not x.main and not y.main and x.conditional == y.conditional and free(x, y),
                  lambda x, y: x.conditional == y.conditional and free(x, y)):
@@ -49,6 +51,10 @@ def _pair_negations(na: list, nb: list, plain: dict[str, frozenset[str]]) -> tup
                 left_a.remove(x)
                 left_b.remove(y)
     return left_a, left_b
+
+
+def _norm(phrase: str) -> str:
+    return " ".join(re.findall(r"[a-z']+", phrase.lower().replace("’", "'")))
 
 
 def negation_flips(view: PairView) -> list[Change]:
