@@ -34,16 +34,18 @@ IDIOMS = re.compile(
     r"\b(?:not only|not just|not least|not to mention|no doubt|no wonder|no matter|nothing but|none other than|"
     r"(?:do|does|did)(?: not|n't) miss|don't miss|never mind|no-one|not-for-profit|non-profit|no-go|no-fly|no-nonsense|"
     r"not yet|can(?:no|')t help but|could(?: not|n't) help but|no less than|no more than|not until|never before|"
-    r"not surprisingly|no stranger to|nothing short of|no small (?:feat|part|measure|amount)|not a little|not unlike|not without)\b",
+    r"not surprisingly|not even|fear not|no stranger to|nothing short of|no small (?:feat|part|measure|amount)|not a little|not unlike|not without)\b",
     re.I,
 )
 _NEG_PREFIX = re.compile(r"^(?:un|non-?|dis)[a-z]{4,}$|^(?:il|im|in|ir)(?:legal|possible|adequate|sufficient|valid|complete|accurate|eligible|"
                          r"regular|relevant|capable|conclusive|effective|proper|moral|precise|decisive|consistent|correct|appropriate|secure|"
                          r"active|ability|accessible|competent|credible|responsible|mature|balanced)$")
+_NEG_SUFFIX = re.compile(r"^[a-z]{3,}(?:-free|less)$")
 _NOT_NEG_PREFIX = frozenset(
     """united unique uniform universal union unit units university universities unanimous understand understood under
     underway undergo underlying undertaking uniformed unilateral unprecedented distinct distinctive distinguished
-    dismal disastrous discrete display distant district diverse dismissed discussed""".split()
+    dismal disastrous discrete display distant district diverse dismissed discussed unless nevertheless regardless
+    bless unbless""".split()
 )
 _CONDITIONAL_MARKS = frozenset({"if", "unless", "whether", "lest"})
 REPORTING = frozenset({"say", "tell", "claim", "add", "state", "report", "announce", "insist", "argue", "write", "note",
@@ -150,11 +152,22 @@ def analyse(doc) -> Polarity:  # noqa: ANN001
             xcomp = [c for c in tok.children if c.dep_ == "xcomp"]
             target = xcomp[0] if xcomp and tok.lemma_.lower() in _IMPLICIT_XCOMP else tok
             absorber = True
-        elif tok.pos_ == "ADJ" and _NEG_PREFIX.match(low) and low not in _NOT_NEG_PREFIX:
+        elif tok.pos_ == "ADJ" and (_NEG_PREFIX.match(low) or _NEG_SUFFIX.match(low)) and low not in _NOT_NEG_PREFIX:
+            target = tok
+            absorber = True
+        elif (low == "far" or low == "free") and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in ("from", "of"):
+            target = tok  # "far from funny", "free from anger": a negation in other words
+            absorber = True
+        elif low in ("rather", "instead") and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in ("than", "of"):
+            target = tok
+            absorber = True
+        elif tok.lemma_.lower() in ("absence", "lack", "loss", "shortage") and tok.pos_ == "NOUN":
             target = tok
             absorber = True
         if target is None:
             continue
+        if not absorber and any(c.lower_ in ("until", "till") for c in target.subtree):
+            continue  # "not be considered until X" is "only after X"
         if target.lemma_ == "be" and not absorber:
             # "is not happy", "is not the owner": the claim is what the copula says
             preds = [c for c in target.children if c.dep_ in ("acomp", "attr") and c.lower_ not in ("there",)]

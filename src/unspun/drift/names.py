@@ -19,7 +19,16 @@ import re
 from rapidfuzz import fuzz
 
 from unspun.drift.entities import GENERIC as _GENERIC_WORDS
-from unspun.drift.entities import QUALIFIERS, Entity, OtherText, candidate_names, different_names, mention_degree, nested_places
+from unspun.drift.entities import (
+    QUALIFIERS,
+    Entity,
+    OtherText,
+    candidate_names,
+    different_names,
+    mention_degree,
+    nested_places,
+    strip_accents,
+)
 from unspun.drift.view import Change, PairView
 from unspun.represent.text import STOPWORDS
 
@@ -93,6 +102,9 @@ _ROLES = frozenset(
 def _variant(e: Entity, f: Entity) -> bool:
     """Every word by which the two names differ has a look-alike in the other ("Britain"/"Britains",
     "Rowhani"/"Rohani"); "American Stock Exchange" / "Philadelphia Stock Exchange" differ for real."""
+    te, tf = strip_accents(e.text.lower()).split(), strip_accents(f.text.lower()).split()
+    if len(te) >= 2 and len(tf) >= 2 and te[-1] == tf[-1] and te[0][:3] == tf[0][:3]:
+        return True  # "Nicholas Machiavelli" / "Niccolò Machiavelli": one person, two spellings
     we, wf = set(e.text.lower().split()), set(f.text.lower().split())
     de, df = we - wf, wf - we
     if not de or not df:

@@ -24,12 +24,14 @@ of 0.47, for +0.07 medium findings per clean pair."""
 from unspun.drift.clauses import CUE_RE as _CUE_RE  # noqa: E402
 
 
-def _pair_negations(na: list, nb: list, plain: dict[str, frozenset[str]]) -> tuple[list, list]:
+def _pair_negations(na: list, nb: list, plain: dict[str, frozenset[str]], pol) -> tuple[list, list]:  # noqa: ANN001
     """Negations of the two sides that say the same thing: the same words ("no chance") or the same
-    negated word first; then
-    (leaving out a negation whose word the other side states plainly: that one is a flip)
-    the main claim with the main claim, a subordinate clause with a subordinate clause, then
-    any with any (two versions rarely negate two different things in one pair of sentences)."""
+    negated word first; then the main claim with the main claim, a subordinate clause with a
+    subordinate clause, then any with any (two versions rarely negate two different things in one
+    pair of sentences). A negation whose word the other side states plainly is left out of the
+    later steps (it is a flip: "would not comment" / "has not awarded" where A "awarded") unless
+    the two negations share a subject or object ("children do not face" / "children do not
+    encounter")."""
     left_a, left_b = list(na), list(nb)
 
     def stated(x, y, other: str) -> bool:  # noqa: ANN001
@@ -37,24 +39,38 @@ def _pair_negations(na: list, nb: list, plain: dict[str, frozenset[str]]) -> tup
         be its paraphrase ("could not contact" / "were unable to get through")."""
         return bool({x.target, stem(x.target)} - {""} & plain[other]) and not x.absorber and not y.absorber
 
-    def free(x, y) -> bool:  # noqa: ANN001
-        return not stated(x, y, "b") and not stated(y, x, "a")
+    def free(xa, yb) -> bool:  # noqa: ANN001
+        x, y = xa[1], yb[1]
+        if not stated(x, y, "b") and not stated(y, x, "a"):
+            return True
+        return _share_argument(pol("a", xa[0]), x, pol("b", yb[0]), y)
 
-    for test in (lambda x, y: _norm(x.phrase) == _norm(y.phrase),
-                 lambda x, y: x.target and (x.target == y.target or stem(x.target) == stem(y.target)),
-                 lambda x, y: x.main and y.main and free(x, y),
-                 lambda x, y: not x.main and not y.main and x.conditional == y.conditional and free(x, y),
-                 lambda x, y: x.conditional == y.conditional and free(x, y)):
+    for test in (lambda xa, yb: _norm(xa[1].phrase) == _norm(yb[1].phrase),
+                 lambda xa, yb: xa[1].target and (xa[1].target == yb[1].target or stem(xa[1].target) == stem(yb[1].target)),
+                 lambda xa, yb: xa[1].main and yb[1].main and free(xa, yb),
+                 lambda xa, yb: not xa[1].main and not yb[1].main and xa[1].conditional == yb[1].conditional and free(xa, yb),
+                 lambda xa, yb: xa[1].conditional == yb[1].conditional and free(xa, yb)):
         for x in list(left_a):
-            y = next((y for y in left_b if test(x[1], y[1])), None)
+            y = next((y for y in left_b if test(x, y)), None)
             if y is not None:
                 left_a.remove(x)
                 left_b.remove(y)
     return left_a, left_b
 
 
+def _share_argument(px, x, py, y) -> bool:  # noqa: ANN001
+    """The two negated predicates share a subject or an object lemma."""
+    if not px.parsed or not py.parsed or x.target_i < 0 or y.target_i < 0:
+        return False
+    # "received no special treatment" / "hasn't received any special treatment": one negation's word
+    # is the other's object
+    ax = {x.target} | set(arguments(px, x.target_i, OBJECT_DEPS)) | set(arguments(px, x.target_i, SUBJECT_DEPS))
+    ay = {y.target} | set(arguments(py, y.target_i, OBJECT_DEPS)) | set(arguments(py, y.target_i, SUBJECT_DEPS))
+    return bool({stem(w) for w in ax} & {stem(w) for w in ay})
+
+
 def _norm(phrase: str) -> str:
-    return " ".join(re.findall(r"[a-z']+", phrase.lower().replace("’", "'")))
+    return " ".join(stem(w) for w in re.findall(r"[a-z']+", phrase.lower().replace("’", "'")))
 
 
 def negation_flips(view: PairView) -> list[Change]:
@@ -78,7 +94,7 @@ def negation_flips(view: PairView) -> list[Change]:
         na = [(i, n) for i, p in zip(claim.a, pa) for n in p.negations]
         nb = [(j, n) for j, p in zip(claim.b, pb) for n in p.negations]
         words = {"a": _union(pa), "b": _union(pb)}
-        left_a, left_b = _pair_negations(na, nb, {"a": words["a"][0], "b": words["b"][0]})
+        left_a, left_b = _pair_negations(na, nb, {"a": words["a"][0], "b": words["b"][0]}, view.polarity)
         for side, left, other_left, other in (("a", left_a, left_b, "b"), ("b", left_b, left_a, "a")):
             plain, negated = words[other]
             other_pols = pb if other == "b" else pa
@@ -99,9 +115,12 @@ def negation_flips(view: PairView) -> list[Change]:
                     # A negation B paraphrased away is common in clean rewrites ("not lost" -> "unbeaten",
                     # "did not comply" -> "violated"): only the main claim of a confident link.
                     weak = not strong and other_clear and n.main and claim.basis == "linked" and claim.sim >= WEAK_FLIP_MIN
+                noun = _target_pos(view.polarity(side, k), n) in ("NOUN", "PROPN")
+                if noun and (other_left or any(p.negations for p in other_pols)):
+                    continue  # "no trust" / "trust would be compromised": a thing denied is restated in many ways
                 if not (strong or weak):
                     continue
-                severity = "high" if strong and claim.basis == "linked" else "medium"
+                severity = "high" if strong and claim.basis == "linked" and not noun else "medium"
                 base = view.doc(side).sentences[k].start
                 span = (base + n.span[0], base + n.span[1])
                 plain_word = _plain_counterpart(other_pols, keys) if strong else None
@@ -137,7 +156,26 @@ def _same_claim(px, n, pols_y: list, keys: set[str]) -> bool:  # noqa: ANN001
         return True
     # "would not benefit" is not contradicted by "economic benefits": a verb needs a verb
     counterparts = [(py, i) for py, i in counterparts if _POS_KIND.get(next(t.pos for t in py.tokens if t.i == i), "other") == kind]
-    return any(_args_agree(px, n.target_i, py, i) for py, i in counterparts)
+    # ...said of the same subject or object: a clean rewrite keeps a negation in other words
+    # ("has received no special treatment" / "hasn't received any"), so the word alone is no proof.
+    return any(_args_agree(px, n.target_i, py, i) and _args_shared(px, n.target_i, py, i) for py, i in counterparts)
+
+
+def _args_shared(px, i_x: int, py, i_y: int) -> bool:  # noqa: ANN001
+    """The two predicates share a subject or an object (pronouns count), or neither has any."""
+    found_any = False
+    for deps in (SUBJECT_DEPS, OBJECT_DEPS):
+        ax, ay = _args_with_pronouns(px, i_x, deps), _args_with_pronouns(py, i_y, deps)
+        found_any = found_any or bool(ax or ay)
+        if ax & ay or {stem(x) for x in ax} & {stem(y) for y in ay}:
+            return True
+    return not found_any
+
+
+def _args_with_pronouns(pol, i: int, deps) -> set[str]:  # noqa: ANN001
+    out = set(arguments(pol, i, deps))
+    out |= {t.lemma for t in pol.tokens if t.pos == "PRON" and t.dep in deps and t.head == i}
+    return out
 
 
 _POS_KIND = {"VERB": "pred", "AUX": "pred", "ADJ": "pred", "NOUN": "thing", "PROPN": "thing"}
@@ -160,6 +198,10 @@ def _args_agree(px, i_x: int, py, i_y: int) -> bool:  # noqa: ANN001
             continue
         return False
     return True
+
+
+def _target_pos(pol, n) -> str:  # noqa: ANN001
+    return next((t.pos for t in pol.tokens if t.i == n.target_i), "")
 
 
 def _plain_counterpart(pols: list, keys: set[str]) -> str | None:

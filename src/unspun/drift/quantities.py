@@ -45,7 +45,9 @@ _QTY = re.compile(
     r"(?:\s(?P<unit>[A-Za-z][a-z]+))?",
     re.I,
 )
-_SCORE = re.compile(r"\b(\d{1,3})\s?[-–]\s?(\d{1,3})\b(?!\s?(?:percent|%|million|billion))")
+# A score ("38-20", "102-1"), not a range ("200-500 people", "10-15 years"): two small numbers,
+# or a total and a count of wickets, and no counted noun after it.
+_SCORE = re.compile(r"\b(\d{1,2}|\d{3}(?=[-–]\d\b))\s?[-–]\s?(\d{1,2})\b(?!\s?(?:percent|%|million|billion|[a-z]+s\b))")
 
 MONTHS = {m: i + 1 for i, m in enumerate("january february march april may june july august september october november december".split())}
 _MON_ABBR = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12}
@@ -297,6 +299,9 @@ def quantities(text: str, date_spans: list[tuple[int, int]] | None = None) -> li
             e = m.end("word")
         if num and re.match(r"(st|nd|rd|th)\b", text[m.end("num"):]):
             continue  # ordinals ("2nd quarter") are not amounts
+        century = re.search(r"\b(\d{2})\d{2}\s?[-–]\s?$", text[max(0, m.start("num") - 8): m.start("num")]) if num else None
+        if century and len(num) == 2:
+            value = float(int(century.group(1)) * 100 + int(num))  # "1346–53": the range ends in 1353
         # Years written as bare numbers are dates, not quantities.
         if not unit and not scale and num and re.fullmatch(r"(18|19|20)\d{2}", num):
             continue
