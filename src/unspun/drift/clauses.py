@@ -34,7 +34,7 @@ IDIOMS = re.compile(
     r"\b(?:not only|not just|not least|not to mention|no doubt|no wonder|no matter|nothing but|none other than|"
     r"(?:do|does|did)(?: not|n't) miss|don't miss|never mind|no-one|not-for-profit|non-profit|no-go|no-fly|no-nonsense|"
     r"not yet|can(?:no|')t help but|could(?: not|n't) help but|no less than|no more than|not until|never before|"
-    r"not surprisingly|not even|fear not|no stranger to|nothing short of|no small (?:feat|part|measure|amount)|not a little|not unlike|not without)\b",
+    r"not surprisingly|not even|fear not|more often th[ae]n not|no stranger to|nothing short of|no small (?:feat|part|measure|amount)|not a little|not unlike|not without)\b",
     re.I,
 )
 _NEG_PREFIX = re.compile(r"^(?:un|non-?|dis)[a-z]{4,}$|^(?:il|im|in|ir)(?:legal|possible|adequate|sufficient|valid|complete|accurate|eligible|"
@@ -139,6 +139,8 @@ def analyse(doc) -> Polarity:  # noqa: ANN001
             target = tok.head
             if target.dep_ in ("aux", "auxpass") and target.head is not target:
                 target = target.head  # "is" + "n't" attached to the auxiliary: the claim is the verb
+            if target.pos_ in ("ADV", "ADP", "SCONJ") and target.head is not target:
+                target = target.head  # "erected not directly after the war": the claim is the erecting
         elif low in ("no", "none", "nobody", "nothing", "neither", "nor", "nowhere"):
             target = tok.head if tok.dep_ in ("det", "advmod", "preconj", "cc") else tok
             if target.dep_ in ("nsubj", "nsubjpass") and target.head is not target:
@@ -155,10 +157,11 @@ def analyse(doc) -> Polarity:  # noqa: ANN001
         elif tok.pos_ == "ADJ" and (_NEG_PREFIX.match(low) or _NEG_SUFFIX.match(low)) and low not in _NOT_NEG_PREFIX:
             target = tok
             absorber = True
-        elif (low == "far" or low == "free") and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in ("from", "of"):
-            target = tok  # "far from funny", "free from anger": a negation in other words
+        elif ((low == "far" or low == "free") and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in ("from", "of")) or (
+                tok.lemma_ == "fall" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "short"):
+            target = tok  # "far from funny", "free from anger", "fall short of": a negation in other words
             absorber = True
-        elif low in ("rather", "instead") and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in ("than", "of"):
+        elif low in ("rather", "instead") and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in ("than", "then", "of"):
             target = tok
             absorber = True
         elif tok.lemma_.lower() in ("absence", "lack", "loss", "shortage") and tok.pos_ == "NOUN":
@@ -201,7 +204,7 @@ def analyse(doc) -> Polarity:  # noqa: ANN001
             continue
         (negated if scope else plain).update(_keys(tok.lemma_, tok.text))
     main_neg = any(n.main and not n.conditional for n in negs)
-    preps = {t.i: t.head.i for t in doc if t.dep_ == "prep"}
+    preps = {t.i: t.head.i for t in doc if t.dep_ in ("prep", "agent")}
     return Polarity(tuple(negs), frozenset(plain), frozenset(negated), main_neg, text.rstrip().endswith("?"), True, preps,
                     tuple(toks))
 
@@ -249,7 +252,7 @@ def arguments(pol: Polarity, i: int, deps: frozenset[str]) -> list[str]:
         if t.pos not in ("NOUN", "PROPN"):
             continue
         head = t.head
-        if t.dep == "pobj" and head not in by_i:
+        if t.dep == "pobj":
             head = _prep_head(pol, head)
         if t.dep in deps and head == i:
             out.append(t.lemma)

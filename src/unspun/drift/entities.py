@@ -53,6 +53,7 @@ _ALIASES = {
     "new zealand": ["kiwi", "kiwis"],
     "norway": ["norwegian", "norwegians"],
     "czech republic": ["czechia", "czech"],
+    "soviet union": ["ussr", "u.s.s.r.", "soviet"],
 }
 ALIAS = {a: canon for canon, alts in _ALIASES.items() for a in alts}
 ALIAS.update({canon: canon for canon in _ALIASES})
@@ -207,7 +208,7 @@ def mention_degree(entity: Entity, other: "OtherText | str", keys: set[str]) -> 
         # "West Germany" is not "Germany", "North Korea" not "South Korea": the qualified name itself must be there
         if any(canon == key and _find_alias(alias, other.text, other.lower) for alias, canon in ALIAS.items()):
             return 1.0
-        if re.search(r"\b" + toks_all[0][0].upper() + r"\.\s*" + re.escape(entity.text.split()[1]), other.text):
+        if re.search(r"\b" + toks_all[0][0] + r"\.\s*" + re.escape(toks_all[1]) + r"\b", other.folded):
             return 1.0  # "N. Korea" for "North Korea"
         if re.search(r"\b" + toks_all[0].capitalize() + r"\b", other.text) and other.has_token(toks_all[1]):
             return 0.5  # "talks with South" for "South Korea": elliptic, not a new name

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from unspun.drift import lexicon as L
 from unspun.drift.entities import Entity, OtherText, mentioned_in
 from unspun.drift.view import Change, Side
-from unspun.represent.text import STOPWORDS
+from unspun.represent.text import STOPWORDS, content_terms
 
 
 # --- certainty ---------------------------------------------------------------------------
@@ -36,17 +36,30 @@ def certainty(a: Side, b: Side, sim: float) -> list[Change]:
         return []
     conf = 0.0  # set by the calibration (unspun.drift.calibration)
     if ha:
-        words_ = ", ".join(dict.fromkeys(h.lower() for h, _ in ha))
-        reportive = any(h.lower() in L.HEDGES_REPORTIVE for h, _ in ha)
+        # B must restate the hedged claim: a rewrite that drops the whole clause ("allegedly
+        # erroneous interpretation" gone) or keeps its distance in other words ("under the guise
+        # of", "they argue", "citing") removes no hedge.
+        restated = [h for h in ha if _claim_restated(a.doc_text, h[1], b.text)]
+        if not restated or L.DISTANCE_RE.search(b.text):
+            return []
+        words_ = ", ".join(dict.fromkeys(h.lower() for h, _ in restated))
+        reportive = any(h.lower() in L.HEDGES_REPORTIVE for h, _ in restated)
         return [Change(
             "certainty_changed", "high" if reportive else "medium", conf,
             f"A hedges this claim (“{words_}”); B states it as fact.", "certainty.removed.v1",
-            words_, None, ha[0][1], None)]
+            words_, None, restated[0][1], None, evidence={"strong": reportive})]
     words_ = ", ".join(dict.fromkeys(h.lower() for h, _ in hb))
     return [Change(
         "certainty_changed", "low", conf,
         f"B hedges a claim (“{words_}”) that A states as fact.", "certainty.added.v1",
         None, words_, None, hb[0][1])]
+
+
+def _claim_restated(doc_text: str, span: tuple[int, int], other: str) -> bool:
+    """At least one of the content words the hedge governs (the next few words) is in the other version."""
+    after = content_terms(doc_text[span[1]: span[1] + 50])[:3]
+    mine = set(content_terms(other))
+    return bool(set(after) & mine)
 
 
 # --- attribution ---------------------------------------------------------------------------

@@ -21,8 +21,13 @@ HEDGES_MODAL = (
     "could", "may", "might", "possibly", "probably", "perhaps", "likely", "unlikely", "potentially",
     "is expected to", "are expected to", "was expected to", "were expected to", "appears to", "appear to",
     "seems to", "seem to", "suggests", "suggest", "is set to", "are set to",
+    "is considered", "are considered", "is regarded as", "are regarded as", "is seen as", "are seen as", "is thought",
 )
 HEDGE_RE = re.compile(r"\b(" + "|".join(re.escape(h) for h in sorted(HEDGES_REPORTIVE + HEDGES_MODAL, key=len, reverse=True)) + r")\b", re.I)
+
+# Words by which a rewrite keeps its distance from a claim without a hedge word.
+DISTANCE_RE = re.compile(r"\b(?:under the guise of|claim(?:s|ed|ing)?|argu(?:e|es|ed|ing)|citing|so-called|purported|"
+                         r"according to|accus(?:e|es|ed|ation|ations)|alleg(?:e|es|ed|ation|ations))\b", re.I)
 
 # --- attribution -----------------------------------------------------------------------
 SAY_NEUTRAL = ("said", "says", "say", "told", "tells", "stated", "added", "noted", "found", "finds", "showed",
@@ -80,6 +85,7 @@ ANTONYM_GROUPS: tuple[tuple[str, frozenset[str], frozenset[str]], ...] = (
      _g("missed misses underperformed worse disappointed") | frozenset({"fell short", "falls short", "short of", "worse than",
                                                                        "below expectations", "behind"})),
     ("complied/violated", _g("complied comply complies obeyed respected"), _g("violated violates breached breaches broke flouted")),
+    ("good/bad", _g("good positive"), _g("bad flawed poor negative")),
     ("ignored/heeded", _g("ignored ignore ignores disregarded"), _g("heeded heed heeds followed obeyed")),
     ("full/empty", _g("full crowded packed"), _g("empty deserted")),
     ("near/far", _g("near nearby"), _g("far distant")),

@@ -29,6 +29,7 @@ from unspun.drift.entities import (
     nested_places,
     strip_accents,
 )
+from unspun.drift.values import HIGH_CONTEXT
 from unspun.drift.view import Change, PairView
 from unspun.represent.text import STOPWORDS
 
@@ -225,7 +226,8 @@ def entity_changes(view: PairView) -> list[Change]:
         used_b.add(kb)
         (i, e, de), (j, f, df) = gone_list[ka], added[kb]
         pairing = view.pairing(i, j) or "soft"
-        severity = "high" if pairing == "linked" and e.label in _IMPORTANT and df == 0 else "medium"
+        context = len(view.context("a", i, e.start, e.end) & view.context("b", j, f.start, f.end))
+        severity = "high" if pairing == "linked" and e.label in _IMPORTANT and df == 0 and context >= HIGH_CONTEXT else "medium"
         if e.label == "PERSON" and len(e.text.split()) == 1 and len(f.text.split()) == 1:
             severity = "medium"  # "Saddam" / "Hussein": one word each may be two names of one person
         what = ", which A never mentions." if df == 0 else "."

@@ -19,7 +19,8 @@ _WORD_NUMS = {
 }
 _SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "mln": 1e6, "billion": 1e9, "bn": 1e9,
            "b": 1e9, "trillion": 1e12, "tn": 1e12, "hundred": 100}
-_CUR_SYM = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "c$": "CAD", "a$": "AUD"}
+_CUR_SYM = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "c$": "CAD", "a$": "AUD",
+            "au$": "AUD", "$a": "AUD", "nz$": "NZD", "hk$": "HKD", "s$": "SGD"}
 _CUR_WORD = {"dollar": "USD", "dollars": "USD", "usd": "USD", "euro": "EUR", "euros": "EUR", "eur": "EUR",
              "pound": "GBP", "pounds": "GBP", "sterling": "GBP", "gbp": "GBP", "yen": "JPY", "yuan": "CNY",
              "rupees": "INR", "rupee": "INR", "cents": "USD_cent", "cent": "USD_cent", "pence": "GBP_pence", "p": "GBP_pence"}
@@ -38,7 +39,7 @@ _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _TENS = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ](?:one|two|three|four|five|six|seven|eight|nine)"
 _WORDNUM = r"(?:" + _TENS + "|" + "|".join(sorted((w for w in _WORD_NUMS if w not in ("a", "an", "one")), key=len, reverse=True)) + r")"
 _QTY = re.compile(
-    r"(?P<cur>US\$|C\$|A\$|[$€£¥₹])?\s?"
+    r"(?P<cur>US\$|AU\$|NZ\$|HK\$|S\$|C\$|A\$|\$A(?=\d)|[$€£¥₹])?\s?"
     r"(?:(?P<num>(?<![A-Za-z\d.,])(?:" + _NUM + r"))|(?P<word>\b" + _WORDNUM + r"\b|\b(?:a|an|one)\b(?=\s?(?:thousand|million|billion|trillion|hundred|percent|per cent)\b)))"
     r"(?:(?:\s?|-)(?P<scale>thousand|million|billion|trillion|mln|mn|bn|tn|[kmb])\b)?"
     r"(?:\s?(?P<pct>%|per ?cent\b|percent\b|pct\b|percentage points?\b))?"
@@ -79,7 +80,7 @@ _DATE_PATTERNS = (
     re.compile(r"\b(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)s?\b"),
     re.compile(_TIME_RE, re.I),
     re.compile(_RELATIVE_RE, re.I),
-    re.compile(r"\b(?:in|since|by|until|from|of|during|before|after|early|late|mid-?)\s+(?P<y>(?:18|19|20)\d{2})\b" + _NOT_YEAR_AFTER),
+    re.compile(r"\b(?i:in|since|by|until|from|of|during|before|after|early|late|mid-?)\s+(?:AD\s+)?(?P<y>1\d{3}|20\d{2})\b" + _NOT_YEAR_AFTER),
     re.compile(r"(?<![\d,.$€£])\b(?P<y>(?:19|20)\d{2})\b" + _NOT_YEAR_AFTER),
 )
 
@@ -197,10 +198,20 @@ _UNIT_STOP = {"of", "and", "or", "to", "in", "on", "the", "a", "an", "at", "for"
               "points", "point", "that", "who", "which", "was", "were", "is", "are", "had", "has", "have", "will"}
 
 
+_CITATION = re.compile(r"\((?:see\s+)?[A-Z][^()]{0,80}?[,\s]\s*(?:(?:19|20)\d{2}[a-z]?|\d{1,4})(?:,\s*p+\.?\s*\d+(?:[-–]\d+)?)?\)")
+_DECIMAL_COMMA = re.compile(r"(?<![\d,])(\d+),(\d{1,2})(?=\s?(?:bn|mn|m|k|tn|million|billion|trillion|%|percent|per cent)\b)")
+
+
+def citation_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of academic citations ("(Covach and Bell 28)", "(Kim, 2020)"): their page numbers and
+    years are references, not facts of the story."""
+    return [m.span() for m in _CITATION.finditer(text)]
+
+
 def dates(text: str) -> list[DateMention]:
-    """Date and time mentions, longest first where they overlap."""
+    """Date and time mentions, longest first where they overlap (citations left out)."""
     found: list[DateMention] = []
-    taken: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = citation_spans(text)
     for pat in _DATE_PATTERNS:
         for m in pat.finditer(text):
             s, e = m.span()
@@ -230,6 +241,7 @@ def dates(text: str) -> list[DateMention]:
                 s, e = m.span("y")  # a bare year: keep only the year digits as the span
             found.append(DateMention(year, month, day, wd.lower() if wd else None, text[s:e], s, e, time_, rel))
             taken.append((s, e))
+    found = [d for d in found if not _inside((d.start, d.end), citation_spans(text))]
     found.sort(key=lambda d: d.start)
     return found
 
@@ -254,6 +266,9 @@ def _month(name: str) -> int | None:
 def quantities(text: str, date_spans: list[tuple[int, int]] | None = None) -> list[Quantity]:
     """Numbers in ``text`` outside the given date spans, with units and scales applied."""
     spans = date_spans if date_spans is not None else [(d.start, d.end) for d in dates(text)]
+    spans = spans + citation_spans(text)
+    # "2,7 bn" (a decimal comma) is 2.7 billion; same length, so offsets hold
+    text = _DECIMAL_COMMA.sub(lambda m: f"{m.group(1)}.{m.group(2)}", text)
     out: list[Quantity] = []
     for m in _SCORE.finditer(text):
         if _inside(m.span(), spans):
@@ -276,8 +291,9 @@ def quantities(text: str, date_spans: list[tuple[int, int]] | None = None) -> li
             value = float(sum(_WORD_NUMS[x] for x in parts)) if len(parts) == 2 else float(_WORD_NUMS[w])
             decimals = 0
         else:
-            if scale and len(scale) == 1 and scale.lower() in "mkb" and not cur:
-                scale = None  # "5 m" is metres, "5 k" unclear: only with a currency ("$48m")
+            if scale and len(scale) == 1 and scale.lower() in "mkb" and not cur and not (
+                    "." in num and text[m.end("num"): m.end("num") + 1].lower() == scale.lower()):
+                scale = None  # "5 m" is metres, "5 k" unclear: only with a currency ("$48m") or decimals ("155.7m")
             value = float(num.replace(",", ""))
             decimals = len(num.split(".")[1]) if "." in num else 0
         if scale:
@@ -297,13 +313,17 @@ def quantities(text: str, date_spans: list[tuple[int, int]] | None = None) -> li
                 e = m.end("scale") if scale else (m.end("num") if num else m.end("word"))
         if word and w in ("pair", "couple"):
             e = m.end("word")
+        if num and re.search(r"[A-Za-z]-$", text[max(0, m.start("num") - 2): m.start("num")]):
+            continue  # part of a name: "Under-20", "G-20", "COVID-19"
         if num and re.match(r"(st|nd|rd|th)\b", text[m.end("num"):]):
             continue  # ordinals ("2nd quarter") are not amounts
         century = re.search(r"\b(\d{2})\d{2}\s?[-–]\s?$", text[max(0, m.start("num") - 8): m.start("num")]) if num else None
         if century and len(num) == 2:
             value = float(int(century.group(1)) * 100 + int(num))  # "1346–53": the range ends in 1353
-        # Years written as bare numbers are dates, not quantities.
-        if not unit and not scale and num and re.fullmatch(r"(18|19|20)\d{2}", num):
+        # Years written as bare numbers are dates, not quantities; so are decades ("the 1750s", "60s").
+        if not unit and not scale and num and re.fullmatch(r"1\d{3}|20\d{2}", num) and (noun is None or noun in ("ad", "bc", "bce", "ce")):
+            continue
+        if num and re.match(r"'?s\b", text[m.end("num"):]) and num.endswith("0"):
             continue
         qualifier = _APPROX.search(text[: m.start()])
         bound = _BOUND.get(re.sub(r"\s+", " ", qualifier.group(1).lower()), "about") if qualifier else None
