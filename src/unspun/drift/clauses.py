@@ -28,13 +28,16 @@ from unspun.represent.text import stem
 
 NEG_WORDS = frozenset({"not", "n't", "never", "no", "none", "nobody", "nothing", "neither", "nor", "without", "cannot", "nowhere"})
 IMPLICIT = frozenset({"fail", "refuse", "decline", "deny", "reject", "lack", "unable", "neglect", "avoid", "refute", "dismiss",
+                      "rarely", "hardly", "seldom", "barely", "scarcely", "doubt",
                       "prohibit", "ban", "forbid", "bar", "prevent", "absent", "cease", "halt", "abandon", "scrap"})
 _IMPLICIT_XCOMP = frozenset({"fail", "refuse", "decline", "neglect", "unable"})
 IDIOMS = re.compile(
     r"\b(?:not only|not just|not least|not to mention|no doubt|no wonder|no matter|nothing but|none other than|"
     r"(?:do|does|did)(?: not|n't) miss|don't miss|never mind|no-one|not-for-profit|non-profit|no-go|no-fly|no-nonsense|"
     r"not yet|can(?:no|')t help but|could(?: not|n't) help but|no less than|no more than|not until|never before|"
-    r"not surprisingly|not even|fear not|more often th[ae]n not|no stranger to|nothing short of|no small (?:feat|part|measure|amount)|not a little|not unlike|not without)\b",
+    r"not surprisingly|not even|fear not|more often th[ae]n not|can'?t help but|cannot help but|can'?t recommend [^.]{0,40}enough|"
+    r"cannot recommend [^.]{0,40}enough|not once|not twice|why (?:don't|do not|doesn't|does not|didn't|not)\b|"
+    r"(?:didn't|don't|doesn't|isn't|aren't|wasn't|weren't|won't|can't|haven't|hasn't) (?:we|you|they|it|he|she|i|there)\b[^.?!]{0,20}[?.!,]|no stranger to|nothing short of|no small (?:feat|part|measure|amount)|not a little|not unlike|not without)\b",
     re.I,
 )
 _NEG_PREFIX = re.compile(r"^(?:un|non-?|dis)[a-z]{4,}$|^(?:il|im|in|ir)(?:legal|possible|adequate|sufficient|valid|complete|accurate|eligible|"
@@ -150,7 +153,7 @@ def analyse(doc) -> Polarity:  # noqa: ANN001
             target = kids[0] if kids else tok
         elif low == "yet" and tok.i >= 1 and doc[tok.i - 1].lemma_ == "have" and tok.i + 2 < len(doc) and doc[tok.i + 1].lower_ == "to":
             target = doc[tok.i + 2]
-        elif tok.lemma_.lower() in IMPLICIT and tok.pos_ in ("VERB", "ADJ", "NOUN"):
+        elif tok.lemma_.lower() in IMPLICIT and tok.pos_ in ("VERB", "ADJ", "NOUN", "ADV"):
             xcomp = [c for c in tok.children if c.dep_ == "xcomp"]
             target = xcomp[0] if xcomp and tok.lemma_.lower() in _IMPLICIT_XCOMP else tok
             absorber = True

@@ -15,13 +15,15 @@ HEDGES_REPORTIVE = (
     "reportedly", "allegedly", "purportedly", "supposedly", "apparently", "seemingly", "rumored", "rumoured",
     "unconfirmed", "is said to", "are said to", "was said to", "were said to", "is believed to", "are believed to",
     "was believed to", "is thought to", "are thought to", "is understood to", "according to reports",
-    "reports suggest", "it is claimed", "it was claimed", "it is alleged",
+    "reports suggest", "it is claimed", "it was claimed", "it is alleged", "believed to be", "thought to be",
+    "said to be", "reported to be", "understood to be",
 )
 HEDGES_MODAL = (
     "could", "may", "might", "possibly", "probably", "perhaps", "likely", "unlikely", "potentially",
     "is expected to", "are expected to", "was expected to", "were expected to", "appears to", "appear to",
     "seems to", "seem to", "suggests", "suggest", "is set to", "are set to",
     "is considered", "are considered", "is regarded as", "are regarded as", "is seen as", "are seen as", "is thought",
+    "it seems", "it appears", "seemingly",
 )
 HEDGE_RE = re.compile(r"\b(" + "|".join(re.escape(h) for h in sorted(HEDGES_REPORTIVE + HEDGES_MODAL, key=len, reverse=True)) + r")\b", re.I)
 

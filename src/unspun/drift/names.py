@@ -135,9 +135,11 @@ def _cores_in_pairs(view: PairView, j: int, f: Entity) -> list[tuple[int, Entity
 
 
 def _generic(e: Entity) -> bool:
-    """A lone generic word tagged as a name ("State" in "Secretary of State", "Court")."""
-    words = e.text.lower().split()
-    return len(words) == 1 and (words[0] in _GENERIC_WORDS or words[0] in STOPWORDS)
+    """Generic words tagged as a name ("State" in "Secretary of State", "City Council"), or a citation."""
+    words = [w.strip(".,") for w in e.text.lower().split()]
+    if any(ch.isdigit() for ch in e.text):
+        return True  # "U.S. 531" is a case citation, not a name
+    return all(w in _GENERIC_WORDS or w in STOPWORDS for w in words)
 
 
 def _described(view: PairView, j: int, a_idx: tuple[int, ...], f: Entity) -> bool:

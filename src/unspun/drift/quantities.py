@@ -48,7 +48,7 @@ _QTY = re.compile(
 )
 # A score ("38-20", "102-1"), not a range ("200-500 people", "10-15 years"): two small numbers,
 # or a total and a count of wickets, and no counted noun after it.
-_SCORE = re.compile(r"\b(\d{1,2}|\d{3}(?=[-–]\d\b))\s?[-–]\s?(\d{1,2})\b(?!\s?(?:percent|%|million|billion|[a-z]+s\b))")
+_SCORE = re.compile(r"\b(\d{1,2}|\d{3}(?=[-–]\d\b))\s?[-–]\s?(\d{1,2})\b(?![/\-–]\d)(?!\s?(?:percent|%|million|billion|[a-z]+s\b))")
 
 MONTHS = {m: i + 1 for i, m in enumerate("january february march april may june july august september october november december".split())}
 _MON_ABBR = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12}
@@ -275,7 +275,10 @@ def quantities(text: str, date_spans: list[tuple[int, int]] | None = None) -> li
             continue
         out.append(Quantity(int(m.group(1)) * 1000.0 + int(m.group(2)), "score", None, m.group(0), m.start(), m.end()))
     score_spans = [(q.start, q.end) for q in out]
+    covered = -1
     for m in _QTY.finditer(text):
+        if m.start() < covered:
+            continue  # "twenty" of "one hundred twenty" is read already
         num, word = m.group("num"), m.group("word")
         s = m.start("cur") if m.group("cur") else (m.start("num") if num else m.start("word"))
         e = m.end()
@@ -290,10 +293,18 @@ def quantities(text: str, date_spans: list[tuple[int, int]] | None = None) -> li
             parts = re.split(r"[- ]", w)
             value = float(sum(_WORD_NUMS[x] for x in parts)) if len(parts) == 2 else float(_WORD_NUMS[w])
             decimals = 0
+            hundred = re.match(r"\s+hundred(?:\s+(?:and\s+)?(" + _TENS + r"|" + "|".join(k for k in _WORD_NUMS if len(k) > 2) + r"))?\b",
+                               text[m.end("word"):], re.I) if w not in ("hundred", "dozen") else None
+            if hundred:
+                rest = (hundred.group(1) or "").lower()
+                value = value * 100 + (sum(_WORD_NUMS[x] for x in re.split(r"[- ]", rest)) if rest else 0)
+                covered = m.end("word") + hundred.end()
+                out.append(Quantity(value, None, None, text[s:covered], s, covered, decimals=0,
+                                    context=_following(text, covered)))
+                continue
         else:
-            if scale and len(scale) == 1 and scale.lower() in "mkb" and not cur and not (
-                    "." in num and text[m.end("num"): m.end("num") + 1].lower() == scale.lower()):
-                scale = None  # "5 m" is metres, "5 k" unclear: only with a currency ("$48m") or decimals ("155.7m")
+            if scale and len(scale) == 1 and scale.lower() in "mkb" and not cur and not _MONEY_AFTER.match(text, m.end()):
+                scale = None  # "5 m" is metres, "5 k" unclear: only with a currency ("$48m", "155.7m ringgit")
             value = float(num.replace(",", ""))
             decimals = len(num.split(".")[1]) if "." in num else 0
         if scale:
@@ -313,13 +324,21 @@ def quantities(text: str, date_spans: list[tuple[int, int]] | None = None) -> li
                 e = m.end("scale") if scale else (m.end("num") if num else m.end("word"))
         if word and w in ("pair", "couple"):
             e = m.end("word")
+        if num and (_LEGAL.search(text, max(0, m.start("num") - 14), min(len(text), m.end("num") + 14))
+                    or re.match(r"\s*(?:\*\*)?\d+\.\s", text[max(0, m.start("num") - 3): m.end("num") + 2]) and not text[: m.start("num")].strip(" *-•")):
+            continue  # a case citation ("473 U.S. 531, 537-40") or a list number ("8. Go live")
         if num and re.search(r"[A-Za-z]-$", text[max(0, m.start("num") - 2): m.start("num")]):
             continue  # part of a name: "Under-20", "G-20", "COVID-19"
         if num and re.match(r"(st|nd|rd|th)\b", text[m.end("num"):]):
             continue  # ordinals ("2nd quarter") are not amounts
-        century = re.search(r"\b(\d{2})\d{2}\s?[-–]\s?$", text[max(0, m.start("num") - 8): m.start("num")]) if num else None
-        if century and len(num) == 2:
-            value = float(int(century.group(1)) * 100 + int(num))  # "1346–53": the range ends in 1353
+        first = re.search(r"(?<![\d.,])(\d{2,4})\s?[-–]\s?$", text[max(0, m.start("num") - 8): m.start("num")]) if num else None
+        if first and "." not in num and "," not in num and len(num) < len(first.group(1)):
+            head = first.group(1)[: len(first.group(1)) - len(num)]
+            value = float(int(head + num))  # an abbreviated range end: "1346–53" is 1353, "pp. 170-71" is 171
+        if num and re.match(r"[-–]\d[-–]\d|/\d", text[m.end("num"): m.end("num") + 4]):
+            continue  # "9-1-1", "1-1/2": a number written in parts
+        if num and re.search(r"\d[-–]$", text[max(0, m.start("num") - 2): m.start("num")]) and re.match(r"[-–]\d", text[m.end("num"):]):
+            continue
         # Years written as bare numbers are dates, not quantities; so are decades ("the 1750s", "60s").
         if not unit and not scale and num and re.fullmatch(r"1\d{3}|20\d{2}", num) and (noun is None or noun in ("ad", "bc", "bce", "ce")):
             continue
@@ -333,6 +352,10 @@ def quantities(text: str, date_spans: list[tuple[int, int]] | None = None) -> li
     return out
 
 
+_LEGAL = re.compile(r"\b(?:U\.\s?S\.|S\.\s?Ct\.|L\.\s?Ed\.|F\.\s?(?:2d|3d|4th|Supp\.)|N\.\s?[EW]\.\s?\dd|S\.\s?[EW]\.\s?\dd|"
+                    r"SE\dd|So\.\s?\dd|P\.\s?\dd|A\.\s?\dd|Ill\.|App\.|Cal\.|U\.S\.C\.|§|Dec\.\s\d)")
+_MONEY_AFTER = re.compile(r"\s+(?:[A-Z][a-z]+\s+)?(?:ringgit|dollars?|pounds?|euros?|yen|yuan|rupees?|francs?|won|rand|pesos?|"
+                          r"people|users|viewers|customers|shares|barrels|tonnes|votes|subscribers|passengers)\b", re.I)
 _FOLLOW = re.compile(r"[^\W\d_][\w'’-]*|[,.;:()]")
 
 
