@@ -56,10 +56,11 @@ def certainty(a: Side, b: Side, sim: float) -> list[Change]:
 
 
 def _claim_restated(doc_text: str, span: tuple[int, int], other: str) -> bool:
-    """At least one of the content words the hedge governs (the next few words) is in the other version."""
-    after = content_terms(doc_text[span[1]: span[1] + 50])[:3]
+    """The content words the hedge governs (the next few words) are in the other version: two of
+    them, or the only one there is."""
+    after = content_terms(doc_text[span[1]: span[1] + 50])[:4]
     mine = set(content_terms(other))
-    return bool(set(after) & mine)
+    return len(set(after) & mine) >= min(2, len(after)) and bool(after)
 
 
 # --- attribution ---------------------------------------------------------------------------

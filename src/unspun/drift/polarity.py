@@ -17,6 +17,9 @@ HIGH_LINK_MIN = 0.6
 """Link similarity a contradiction needs to be high. On labelled high findings of clean l2r
 rewrites (bench/labels/drift_high.jsonl), flips on looser links were mostly restated
 negations; injected flips in news rewrites link above it."""
+HIGH_ANTONYM_MIN = 0.7
+"""Link similarity opposite words need to be high: two sentences that say nearly the same thing
+except for one word ("Profits slump 27%" / "Profits rise 27%"). Same labelled data."""
 WEAK_FLIP_MIN = 0.55
 """Link similarity above which a negation of A's main claim that B paraphrased away ("did not
 comply" vs "complied") is reported (medium). Clean LLM rewrites often drop a "not" by
@@ -133,7 +136,8 @@ def negation_flips(view: PairView) -> list[Change]:
                 # High: the same verb, the same subject, a confident link (clean rewrites of informal
                 # text restate negations in too many ways for anything less).
                 severity = "high" if (strong and shared_subject and claim.basis == "linked" and not noun
-                                      and claim.sim >= HIGH_LINK_MIN) else "medium"
+                                      and claim.sim >= HIGH_LINK_MIN and not other_left
+                                      and not any(p.negations for p in other_pols)) else "medium"
                 base = view.doc(side).sentences[k].start
                 span = (base + n.span[0], base + n.span[1])
                 plain_word = _plain_counterpart(other_pols, keys) if strong else None
@@ -355,7 +359,7 @@ def antonym_flips(view: PairView) -> list[Change]:
             if not found:
                 continue
             old, oa, new, ob, same_subject = found
-            ch = Change("contradiction", "high" if claim.basis == "linked" and same_subject and claim.sim >= HIGH_LINK_MIN else "medium", 0.0,
+            ch = Change("contradiction", "high" if claim.basis == "linked" and same_subject and claim.sim >= HIGH_ANTONYM_MIN else "medium", 0.0,
                         f"Opposite claims: A says “{old}”, B says “{new}”.", f"contradiction.antonym.v2:{name}",
                         old, new, (oa, oa + len(old)), (ob, ob + len(new)))
             out.append(replace(ch, a=claim.a, b=claim.b, basis=claim.basis, evidence={"sim": claim.sim, "strong": same_subject}))

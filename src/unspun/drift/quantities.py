@@ -71,8 +71,8 @@ _RELATIVE_RE = r"\b(?P<rel>" + "|".join(sorted((re.escape(k) for k in RELATIVE_D
 _DATE_PATTERNS = (
     re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b"),
     re.compile(r"\b(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>(?:19|20)\d{2})\b"),
-    re.compile(_MONTH_RE + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<y>\d{4}))?\b"),
-    re.compile(r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH_RE + r"(?:,?\s+(?P<y>\d{4}))?\b"),
+    re.compile(_MONTH_RE + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:\s?[-–]\s?\d{1,2}(?:st|nd|rd|th)?)?(?:,?\s+(?P<y>\d{4}))?\b"),
+    re.compile(r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:\s?[-–]\s?\d{1,2}(?:st|nd|rd|th)?)?\s+(?:of\s+)?" + _MONTH_RE + r"(?:,?\s+(?P<y>\d{4}))?\b"),
     re.compile(r"\b(?:the\s+)?(?P<d>[1-9]|[12]\d|3[01])(?:st|nd|rd|th)\b(?=\s+of\s+" + _MONTH_RE.replace("?P<mon>", "?:") + ")"),
     re.compile(_MONTH_RE + r"(?:\s+of)?\s+(?P<y>\d{4})\b"),
     re.compile(r"\b(?i:in|since|by|until|from|during|last|next|this|early|late|mid|of|before|after)[\s-](?P<mon>May)\b"),
@@ -163,12 +163,12 @@ class DateMention:
         """All parts both mention are equal, and they mention at least one in common."""
         mine, theirs = self.parts(), other.parts()
         shared = set(mine) & set(theirs)
-        return bool(shared) and all(mine[k] == theirs[k] for k in shared)
+        return bool(shared) and all(_same_part(k, mine[k], theirs[k]) for k in shared)
 
     def conflicts(self, other: "DateMention") -> bool:
         mine, theirs = self.parts(), other.parts()
         shared = set(mine) & set(theirs)
-        return bool(shared) and any(mine[k] != theirs[k] for k in shared)
+        return bool(shared) and any(not _same_part(k, mine[k], theirs[k]) for k in shared)
 
     def normalized(self) -> str:
         p = self.parts()
@@ -187,6 +187,20 @@ class DateMention:
         if "relative" in p:
             out = f"{out} {p['relative']}".strip()
         return out
+
+
+def _same_part(kind: str, x: object, y: object) -> bool:
+    """Equal parts; a clock time written without am/pm ("~05:00") matches either half of the day."""
+    if kind != "time" or x == y:
+        return x == y
+    tx, ty = str(x).lstrip("~"), str(y).lstrip("~")
+    if tx == ty:
+        return True
+    hx, mx = int(tx[:2]), tx[3:]
+    hy, my = int(ty[:2]), ty[3:]
+    if mx != my:
+        return False
+    return (str(x).startswith("~") and (hx + 12) % 24 == hy) or (str(y).startswith("~") and (hy + 12) % 24 == hx)
 
 
 def _noun_stem(w: str) -> str:
@@ -237,6 +251,9 @@ def dates(text: str) -> list[DateMention]:
             if g.get("hh") is not None and time_ is None:
                 continue
             rel = RELATIVE_DAYS[g["rel"].lower()] if g.get("rel") else None
+            if len(pat.groupindex) == 1 and "y" in pat.groupindex and re.search(r"(?<![.!?]\s)\b[A-Z][a-z]+\s$", text[max(0, s - 20): s]) \
+                    and not re.search(r"\b(?:In|Since|By|Until|From|During|Before|After)\s$", text[max(0, s - 8): s]):
+                continue  # an event's year is part of its name: "Tokyo 2020", "Euro 2016"
             if "y" in pat.groupindex and len(pat.groupindex) == 1 or (g.get("d") and not mon and not g.get("m")):
                 s, e = m.span("y")  # a bare year: keep only the year digits as the span
             found.append(DateMention(year, month, day, wd.lower() if wd else None, text[s:e], s, e, time_, rel))
@@ -255,7 +272,8 @@ def _clock(g: dict) -> str | None:
         hh += 12
     elif ap == "am" and hh == 12:
         hh = 0
-    return f"{hh:02d}:{mm or '00'}"
+    ambiguous = not ap and not g.get("tz") and 1 <= hh <= 12
+    return f"{'~' if ambiguous else ''}{hh:02d}:{mm or '00'}"
 
 
 def _month(name: str) -> int | None:

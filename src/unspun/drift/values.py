@@ -110,6 +110,11 @@ def _shorthand(x: Quantity, y: Quantity) -> bool:
     return any(abs(ratio - k) <= 1e-6 * k for k in (1e3, 1e6, 1e9, 1e12))
 
 
+def _same_noun(x: Quantity, y: Quantity) -> bool:
+    """Two bare counts count the same named thing ("858 likes" / "850 likes")."""
+    return bool(x.noun and y.noun and (x.noun.rstrip("s") == y.noun.rstrip("s") or x.context & y.context))
+
+
 def _kin_q(x: Quantity, y: Quantity, overlap: int) -> bool:
     """Two figures that may be one changed: of one kind, or counting differently named things in
     the same context ("90,000 visitors to the showground last year" / "45,000 people ... the
@@ -138,7 +143,7 @@ def numbers(view: PairView) -> list[Change]:
     changes, rest_b, _ = match_values(view, _read_q, _same_q, _kin_q)
     out = []
     for i, x, j, y, pairing in changes:
-        same_kind = x.comparable(y) and x.unit == y.unit
+        same_kind = x.comparable(y) and x.unit == y.unit and (x.unit is not None or _same_noun(x, y))
         context = len(view.context("a", i, x.start, x.end) & view.context("b", j, y.start, y.end))
         # High needs the same kind of figure said in the same words around it ("858 likes" /
         # "850 likes"); figures of one unit in different surroundings may count different things.
