@@ -112,8 +112,9 @@ def analyse(doc) -> Polarity:  # noqa: ANN001
 
     def conditional(tok) -> bool:  # noqa: ANN001
         for anc in [tok, *tok.ancestors]:
-            if any(c.dep_ == "mark" and c.lower_ in _CONDITIONAL_MARKS for c in anc.children):
-                return True
+            if any((c.dep_ == "mark" and c.lower_ in _CONDITIONAL_MARKS) or (c.dep_ == "advmod" and c.lower_ == "why")
+                   for c in anc.children):
+                return True  # a condition or a "why" question is no claim
             if anc.dep_ in ("advcl", "ROOT") and anc is not tok:
                 break
         return False

@@ -28,7 +28,8 @@ HEDGES_MODAL = (
 HEDGE_RE = re.compile(r"\b(" + "|".join(re.escape(h) for h in sorted(HEDGES_REPORTIVE + HEDGES_MODAL, key=len, reverse=True)) + r")\b", re.I)
 
 # Words by which a rewrite keeps its distance from a claim without a hedge word.
-DISTANCE_RE = re.compile(r"\b(?:under the guise of|claim(?:s|ed|ing)?|argu(?:e|es|ed|ing)|citing|so-called|purported|"
+DISTANCE_RE = re.compile(r"\b(?:under the guise of|claim(?:s|ed|ing)?|argu(?:e|es|ed|ing)|citing|so-called|purported|posit(?:s|ed)?|"
+                         r"considered (?:as|to be)|theory|traditionally|"
                          r"according to|accus(?:e|es|ed|ation|ations)|alleg(?:e|es|ed|ation|ations))\b", re.I)
 
 # --- attribution -----------------------------------------------------------------------

@@ -349,8 +349,8 @@ def quantities(text: str, date_spans: list[tuple[int, int]] | None = None) -> li
             continue  # part of a name: "Under-20", "G-20", "COVID-19"
         if num and re.match(r"(st|nd|rd|th)\b", text[m.end("num"):]):
             continue  # ordinals ("2nd quarter") are not amounts
-        first = re.search(r"(?<![\d.,])(\d{2,4})\s?[-–]\s?$", text[max(0, m.start("num") - 8): m.start("num")]) if num else None
-        if first and "." not in num and "," not in num and len(num) < len(first.group(1)):
+        first = re.search(r"(?<![\d.,])(\d{2,4})[-–]$", text[max(0, m.start("num") - 8): m.start("num")]) if num else None
+        if first and "." not in num and "," not in num and len(num) <= 2 and len(num) < len(first.group(1)):
             head = first.group(1)[: len(first.group(1)) - len(num)]
             value = float(int(head + num))  # an abbreviated range end: "1346–53" is 1353, "pp. 170-71" is 171
         if num and re.match(r"[-–]\d[-–]\d|/\d", text[m.end("num"): m.end("num") + 4]):
