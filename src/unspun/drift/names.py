@@ -29,7 +29,7 @@ from unspun.drift.entities import (
     nested_places,
     strip_accents,
 )
-from unspun.drift.values import HIGH_CONTEXT
+from unspun.drift.values import HIGH_CONTEXT, greedy_pairs
 from unspun.drift.view import Change, PairView
 from unspun.represent.text import STOPWORDS
 
@@ -220,12 +220,9 @@ def entity_changes(view: PairView) -> list[Change]:
                 cands.append((score, ka, kb))
     gone_list = list(gone.values())
     out: list[Change] = []
-    used_a, used_b = set(), set()
-    for _, ka, kb in sorted(cands, key=lambda c: -c[0]):
-        if ka in used_a or kb in used_b:
-            continue
-        used_a.add(ka)
-        used_b.add(kb)
+    matched_a, matched_b = greedy_pairs(cands)
+    used_a, used_b = set(matched_a), set(matched_b)
+    for ka, kb in zip(matched_a, matched_b):
         (i, e, de), (j, f, df) = gone_list[ka], added[kb]
         pairing = view.pairing(i, j) or "soft"
         context = len(view.context("a", i, e.start, e.end) & view.context("b", j, f.start, f.end))

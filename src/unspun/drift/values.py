@@ -43,7 +43,7 @@ def match_values(view: PairView, read: Callable[[PairView, str, int], list[M]], 
     ma, mb = _mentions(view, "a", read), _mentions(view, "b", read)
     cands = [(_PAIRING_RANK[view.pairing(i, j)] + view.sim(i, j), ka, kb)
              for ka, (i, x) in enumerate(ma) for kb, (j, y) in enumerate(mb) if same(x, y)]
-    used_a, used_b = _greedy(cands)
+    used_a, used_b = greedy_pairs(cands)
     left_a = [(i, x) for k, (i, x) in enumerate(ma) if k not in used_a]
     left_b = [(j, y) for k, (j, y) in enumerate(mb) if k not in used_b]
     cands = []
@@ -58,7 +58,7 @@ def match_values(view: PairView, read: Callable[[PairView, str, int], list[M]], 
             if score is not None:
                 # ties (several figures in one linked pair) go to the figures in the same place
                 cands.append((score - 0.01 * abs(_position(view, "a", i, x) - _position(view, "b", j, y)), ka, kb))
-    pa, pb = _greedy(cands)
+    pa, pb = greedy_pairs(cands)
     order = {kb: ka for ka, kb in zip(pa, pb)}
     changes = [(left_a[order[kb]][0], left_a[order[kb]][1], left_b[kb][0], left_b[kb][1],
                 view.pairing(left_a[order[kb]][0], left_b[kb][0]) or "soft") for kb in sorted(order)]
@@ -71,7 +71,7 @@ def _position(view: PairView, side: str, k: int, m) -> float:  # noqa: ANN001
     return m.start / max(1, len(view.doc(side).sentences[k].text))
 
 
-def _greedy(cands: list[tuple[float, int, int]]) -> tuple[list[int], list[int]]:
+def greedy_pairs(cands: list[tuple[float, int, int]]) -> tuple[list[int], list[int]]:
     """One-to-one matching, best score first; returns the matched indices in matching order."""
     used_a: list[int] = []
     used_b: list[int] = []
