@@ -68,6 +68,13 @@ def test_match_new_rewrite(store, tmp_path):
     assert {"story", "score", "documents"} <= set(best)
     assert any(d.startswith("chip-") for d in best["documents"])
     assert best["score"] >= 0.5
+    # every id match prints can be opened: a story with `story`, else the closest stored document
+    for m in out["matches"]:
+        if m["story"] is not None:
+            opened = load_json_stdout(run_cli("story", m["story"], "--db", str(store), "--json"))
+            assert set(m["documents"]) <= {x["id"] for x in opened["members"]}
+        else:
+            assert m["closest_document"] in m["documents"]
     unrelated = tmp_path / "other.txt"
     unrelated.write_text("A new bakery opened on Elm Street on Friday. It sells sourdough bread and pastries. Queues formed early.")
     assert load_json_stdout(run_cli("match", str(unrelated), "--db", str(store), "--json"))["matches"] == []

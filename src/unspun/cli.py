@@ -371,7 +371,8 @@ def match(file, db, as_json, limit, ann) -> None:  # noqa: ANN001
         click.echo("no stored story matches this article")
         return
     for m in found:
-        click.echo(f"{m['story']}  score {m['score']:.2f}  ({m['members']} stored versions): {', '.join(m['documents'][:5])}")
+        what = m["story"] if m["story"] else f"no story yet, closest document {m['closest_document']}"
+        click.echo(f"{what}  score {m['score']:.2f}  ({m['members']} stored versions): {', '.join(m['documents'][:5])}")
 
 
 def _stderr_console():  # noqa: ANN202

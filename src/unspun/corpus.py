@@ -246,16 +246,11 @@ class Corpus:
                 "lead": to_blob(lv), "static": to_blob(sv, "<f2"), "minhash": to_blob(sig, "<u4"),
                 "names": json.dumps(sorted(names[k])),
             })
-        self.store.begin()
-        try:
+        with self.store.transaction():
             self.store.add_documents(rows)
             if crash:
                 os._exit(137)  # test hook: die mid-transaction, as a killed process would
             self.store.add_rejected(rejected)
-            self.store.commit()
-        except BaseException:
-            self.store.rollback()
-            raise
         summary.added += len(rows)
         summary.rejected.extend(rejected)
         self._append_index([d.id for d in docs], lead, static.astype(np.float16).astype(np.float32), sigs, names)
@@ -293,15 +288,10 @@ class Corpus:
                         known.add((a, b))
                         wanted.append((a, b))
             pair_rows, new_vectors = self._verify(wanted)
-            self.store.begin()
-            try:
+            with self.store.transaction():
                 self.store.add_sentence_vectors(new_vectors)
                 self.store.add_pairs(pair_rows)
                 self.store.mark_verified(ids)
-                self.store.commit()
-            except BaseException:
-                self.store.rollback()
-                raise
             self.verified[rows] = True
             summary.verified += len(rows)
             summary.pairs += len(pair_rows)
@@ -366,17 +356,16 @@ class Corpus:
             self._components = story_stage.components(self.ids, edges)
         return self._components
 
+    def stats(self) -> story_stage.CorpusStats:
+        """The corpus statistics the story rule reads (name document frequencies)."""
+        self._load_index()
+        return story_stage.CorpusStats(len(self.ids), self.name_df)
+
     def _is_edge(self, p: dict[str, Any]) -> bool:
-        return _edge(p) and self._share_distinctive_name(p["a"], p["b"])
+        return story_stage.is_edge(p, self.names[self.row[p["a"]]], self.names[self.row[p["b"]]], self.stats())
 
     def _share_distinctive_name(self, a: str, b: str) -> bool:
-        """Corpus evidence: two versions that each name >= 2 rare names (people, places, firms
-        in at most 0.5% of the corpus, or 20 documents) must share one. Template words of
-        wire notices ("Qtr", "Shr", "Revs") are common, so they do not count."""
-        limit = max(20, 0.005 * len(self.ids))
-        na = {n for n in self.names[self.row[a]] if self.name_df[n] <= limit}
-        nb = {n for n in self.names[self.row[b]] if self.name_df[n] <= limit}
-        return len(na) < 2 or len(nb) < 2 or bool(na & nb)
+        return story_stage.share_distinctive_name(self.names[self.row[a]], self.names[self.row[b]], self.stats())
 
     def _story_of(self) -> dict[str, str]:
         return {d: story_stage.story_id(members) for members in self.components() for d in members}
@@ -483,13 +472,18 @@ class Corpus:
         others = self.store.documents([self.ids[j] for j in cands])
         vectors, _ = self._vectors(others)
         story_of = self._story_of()
+        query_names = frozenset(name_set([s.text for s in doc.sentences], doc.title))
+        stats = self.stats()
         best: dict[str, dict[str, Any]] = {}
         for d, other in others.items():
             c = self.comparer.compare_documents(other, doc, vectors_a=vectors[d], vectors_b=vec)
-            if not story_stage.is_story_edge(c.scores.same_story, c.scores.a_coverage, c.scores.b_coverage, c.scores.evidence):
-                continue
-            sid = story_of.get(d) or story_stage.story_id([d])
-            entry = best.setdefault(sid, {"story": sid, "score": 0.0, "documents": []})
+            pair = {"same_story": c.scores.same_story, "a_coverage": c.scores.a_coverage, "b_coverage": c.scores.b_coverage,
+                    "evidence": c.scores.evidence}
+            if not story_stage.is_edge(pair, self.names[self.row[d]], query_names, stats):
+                continue  # the same rule as story building: what match returns, `story` can open
+            sid = story_of.get(d)
+            key = sid or f"document:{d}"
+            entry = best.setdefault(key, {"story": sid, "score": 0.0, "documents": []})
             entry["score"] = max(entry["score"], c.scores.same_story)
             entry["documents"].append({"id": d, "same_story": c.scores.same_story,
                                        "coverage": {"stored": c.scores.a_coverage, "new": c.scores.b_coverage}})
@@ -497,17 +491,18 @@ class Corpus:
         for m in out:
             m["documents"].sort(key=lambda x: -x["same_story"])
             m["score"] = round(m["score"], 4)
-            m["members"] = len(next((c for c in self.components() if story_stage.story_id(c) == m["story"]), [None]))
+            if m["story"] is None:
+                # a stored document with no rewrite yet: there is no story to open, only the document
+                m["closest_document"] = m["documents"][0]["id"]
+                m["members"] = 1
+            else:
+                m["members"] = len(next((c for c in self.components() if story_stage.story_id(c) == m["story"]), []))
             m["documents"] = [x["id"] for x in m["documents"]]
         return out
 
     def summary(self) -> dict[str, Any]:
         return {"documents": self.store.count("documents"), "pairs": self.store.count("pairs"),
                 "rejected": self.store.count("rejected"), "stories": len(self.components())}
-
-
-def _edge(p: dict[str, Any]) -> bool:
-    return story_stage.is_story_edge(p["same_story"], p["a_coverage"], p["b_coverage"], p.get("evidence"))
 
 
 def _member(m: dict[str, Any]) -> dict[str, Any]:

@@ -19,11 +19,12 @@ Schema (version 1):
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import numpy as np
 
@@ -127,14 +128,17 @@ class Store:
 
     # --- transactions -------------------------------------------------------------------
 
-    def begin(self) -> None:
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """``with store.transaction(): ...`` — everything inside is committed together, or, on any
+        error (a killed process included: DuckDB never sees the COMMIT), not at all."""
         self.con.execute("BEGIN TRANSACTION")
-
-    def commit(self) -> None:
+        try:
+            yield
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
         self.con.execute("COMMIT")
-
-    def rollback(self) -> None:
-        self.con.execute("ROLLBACK")
 
     # --- documents ----------------------------------------------------------------------
 

@@ -71,6 +71,43 @@ def is_story_edge(same_story: float, a_coverage: float, b_coverage: float, evide
     return True
 
 
+RARE_NAME_SHARE = 0.005
+RARE_NAME_MIN = 20
+"""A name is distinctive when at most this share of the corpus (or this many documents) gives it:
+people, places and firms of one story, not the template words of wire notices ("Qtr", "Shr")."""
+
+
+@dataclass(frozen=True)
+class CorpusStats:
+    """Corpus-wide statistics the story rule needs, an explicit input so that an engine can compute
+    them as an aggregate (a local counter, or a Spark group-by): how many documents give each name."""
+
+    documents: int
+    name_df: dict[str, int] = field(default_factory=dict)
+
+    def distinctive(self, names: frozenset[str] | set[str]) -> set[str]:
+        limit = max(RARE_NAME_MIN, RARE_NAME_SHARE * self.documents)
+        return {n for n in names if self.name_df.get(n, 0) <= limit}
+
+
+def share_distinctive_name(names_a: frozenset[str], names_b: frozenset[str], stats: CorpusStats) -> bool:
+    """Two versions that each give >= 2 distinctive names must share one."""
+    na, nb = stats.distinctive(names_a), stats.distinctive(names_b)
+    return len(na) < 2 or len(nb) < 2 or bool(na & nb)
+
+
+def is_edge(pair: dict[str, Any], names_a: frozenset[str], names_b: frozenset[str], stats: CorpusStats) -> bool:
+    """THE story rule: are these two stored documents versions of one story?
+
+    The pair's own evidence (:func:`is_story_edge`: the compare verdict, real sentence overlap,
+    agreeing names and figures) and the corpus evidence (:func:`share_distinctive_name`). Every
+    engine and view — story building, provenance, ``match`` — decides with this function; the
+    store's SQL floors are only a pre-filter with the same minimums.
+    """
+    return (is_story_edge(pair["same_story"], pair["a_coverage"], pair["b_coverage"], pair.get("evidence"))
+            and share_distinctive_name(names_a, names_b, stats))
+
+
 class _UnionFind:
     def __init__(self, items: list[str]) -> None:
         self.parent = {i: i for i in items}
