@@ -31,14 +31,15 @@ from typing import Any, Callable
 import numpy as np
 
 from unspun import candidates as candidate_stage
+from unspun import represent as represent_stage
 from unspun import stories as story_stage
 from unspun.align import AlignOptions
-from unspun.align.scores import SAME_STORY_THRESHOLD, lead_text, name_set
+from unspun.align.scores import SAME_STORY_THRESHOLD, name_set
 from unspun.errors import InputError, OptionsError, UnspunError
 from unspun.pipeline import CompareOptions, Comparer, document_from_raw, load
 from unspun.read.sources import iter_sources
 from unspun.records import Document, RawDocument, Rejected, most_serious_first
-from unspun.report.json import finding_to_dict, link_to_dict
+from unspun.report.json import finding_to_dict
 from unspun.represent.minhash import signature
 from unspun.store import DEFAULT_DB, Store, to_blob
 
@@ -223,10 +224,11 @@ class Corpus:
         if not batch and not rejected:
             return
         docs = [d for _, d in batch]
-        lead = self.comparer.encoder.encode([lead_text(d.title, d.text) for d in docs]) if docs else np.zeros((0, 384), np.float32)
-        static = self.static.encode([((d.title + ". ") if d.title else "") + d.text for d in docs]) if docs else np.zeros((0, 256), np.float32)
-        sigs = [signature(d.text) for d in docs]
-        names = [name_set([s.text for s in d.sentences], d.title) for d in docs]
+        dvs = represent_stage.document_vectors(docs, self.comparer.encoder, self.static) if docs else []
+        lead = np.array([v.lead for v in dvs], dtype=np.float32).reshape(-1, 384)
+        static = np.array([v.static for v in dvs], dtype=np.float32).reshape(-1, 256)
+        sigs = [v.minhash for v in dvs]
+        names = [v.names for v in dvs]
         seq = self.store.next_seq()
         rows = []
         copies_in_batch: dict[str, str] = {}
@@ -328,22 +330,14 @@ class Corpus:
             self._sentvecs.popitem(last=False)
         return {d: (found[d], self.index.lead[self.row[d]] if d in self.row else None) for d in docs}, new
 
-    def _verify(self, wanted: list[tuple[str, str]]) -> tuple[list[dict[str, Any]], dict[str, np.ndarray]]:
+    def _verify(self, wanted: list[tuple[str, str]]) -> tuple[list, dict[str, np.ndarray]]:
         if not wanted:
             return [], {}
         docs = self.store.documents(sorted({x for p in wanted for x in p}))
         vectors, new = self._vectors(docs)
-        rows = []
-        for a, b in wanted:
-            c = self.comparer.compare_documents(docs[a], docs[b], vectors_a=vectors[a], vectors_b=vectors[b])
-            links = [link_to_dict(lk) for lk in c.links]
-            rows.append({
-                "a": a, "b": b, "same_story": c.scores.same_story, "a_coverage": c.scores.a_coverage,
-                "b_coverage": c.scores.b_coverage, "kind": story_stage.pair_kind(links), "links": links,
-                "findings": None, "algorithm": f"{c.algorithms['align']}+{story_stage.ALGORITHM}",
-                "evidence": dict(c.scores.evidence),
-            })
-        return rows, new
+        pairs = [story_stage.pair_from(self.comparer.compare_documents(docs[a], docs[b], vectors_a=vectors[a], vectors_b=vectors[b]), a, b)
+                 for a, b in wanted]
+        return pairs, new
 
     # --- stories ----------------------------------------------------------------------------------
 

@@ -155,3 +155,39 @@ class Comparison:
         from unspun.report.json import comparison_to_dict
 
         return comparison_to_dict(self)
+
+
+@dataclass(frozen=True)
+class DocumentVectors:
+    """What candidate search and the story rule need of one document (kernel
+    :func:`unspun.represent.document_vectors`): the MiniLM lead embedding (title and first
+    ~100 words), the static full-text vector, the MinHash signature and the document's names."""
+
+    doc_id: str
+    lead: Any  # numpy float32 (384,)
+    static: Any  # numpy float32 (256,)
+    minhash: Any  # numpy uint32 signature
+    names: frozenset[str]
+    algorithm: str = "unspun.represent.v1"
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A verified candidate pair (kernel :func:`unspun.stories.pair_from`): ``a`` was ingested
+    before ``b``; scores, links and the evidence the story rule reads."""
+
+    a: str
+    b: str
+    same_story: float
+    a_coverage: float
+    b_coverage: float
+    kind: str
+    links: tuple[dict[str, Any], ...]
+    evidence: dict[str, float]
+    algorithm: str
+
+    def __getitem__(self, key: str) -> Any:  # the story rule and provenance read pairs by field name
+        return getattr(self, key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return getattr(self, key, default)

@@ -6,10 +6,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from unspun.records import Document
+from unspun.records import Document, DocumentVectors
 from unspun.represent.text import content_terms, name_tokens, normalized, number_tokens
 
-__all__ = ["SentenceFeatures", "featurize"]
+__all__ = ["SentenceFeatures", "featurize", "document_vectors", "ALGORITHM"]
+
+ALGORITHM = "unspun.represent.v1"
 
 
 @dataclass(frozen=True)
@@ -41,3 +43,18 @@ def _dense(terms: tuple[str, ...]) -> bool:
     """A table row rather than prose: figures make up a quarter or more of the content words."""
     figures = sum(any(ch.isdigit() for ch in t) for t in terms)
     return figures >= 1 and figures >= 0.25 * len(terms)
+
+
+def document_vectors(docs: list[Document], lead_encoder, static_encoder) -> list[DocumentVectors]:  # noqa: ANN001
+    """Kernel: the candidate-search vectors of documents (lead embedding, static vector, MinHash,
+    names). Encoders are passed in (loaded once per process or Spark executor); the function is
+    pure otherwise."""
+    from unspun.align.scores import lead_text, name_set
+    from unspun.represent.minhash import signature
+
+    if not docs:
+        return []
+    lead = lead_encoder.encode([lead_text(d.title, d.text) for d in docs])
+    static = static_encoder.encode([((d.title + ". ") if d.title else "") + d.text for d in docs])
+    return [DocumentVectors(d.id, lv, sv, signature(d.text), frozenset(name_set([s.text for s in d.sentences], d.title)), ALGORITHM)
+            for d, lv, sv in zip(docs, lead, static)]

@@ -29,7 +29,7 @@ from typing import Any, Iterable, Iterator
 import numpy as np
 
 from unspun.errors import InputError, MissingExtra
-from unspun.records import Document, Rejected, Removed, Sentence
+from unspun.records import Document, Pair, Rejected, Removed, Sentence
 
 SCHEMA_VERSION = 1
 DEFAULT_DB = "unspun.duckdb"
@@ -233,13 +233,13 @@ class Store:
 
     # --- pairs -------------------------------------------------------------------------------
 
-    def add_pairs(self, rows: list[dict[str, Any]]) -> None:
-        if rows:
+    def add_pairs(self, pairs: list[Pair]) -> None:
+        """Store verified pairs (records), by column name."""
+        if pairs:
             _insert_many(
-                self.con, "INSERT OR REPLACE INTO pairs",
-                [[r["a"], r["b"], r["same_story"], r["a_coverage"], r["b_coverage"], r["kind"], json.dumps(r["links"]),
-                  json.dumps(r["findings"]) if r.get("findings") is not None else None, r["algorithm"],
-                  json.dumps(r.get("evidence") or {})] for r in rows],
+                self.con, "INSERT OR REPLACE INTO pairs (a, b, same_story, a_coverage, b_coverage, kind, links, findings, algorithm, evidence)",
+                [[p.a, p.b, p.same_story, p.a_coverage, p.b_coverage, p.kind, json.dumps(list(p.links)), None, p.algorithm,
+                  json.dumps(p.evidence or {})] for p in pairs],
                 10,
             )
 

@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from unspun.records import Pair
+
 ALGORITHM = "unspun.stories.v1"
 BY_DATE = "published earlier"  # the reason of a direction decided by publication dates
 COVERAGE_MARGIN = 0.1
@@ -329,6 +331,16 @@ def _bfs_depth(root: str, adjacency: dict[str, list[str]]) -> dict[str, int]:
                 depth[y] = depth[x] + 1
                 queue.append(y)
     return depth
+
+
+def pair_from(comparison, a: str, b: str) -> Pair:  # noqa: ANN001
+    """Kernel: the stored form of a verified pair (A ingested before B), from its comparison."""
+    from unspun.report.json import link_to_dict
+
+    c = comparison
+    links = tuple(link_to_dict(lk) for lk in c.links)
+    return Pair(a, b, c.scores.same_story, c.scores.a_coverage, c.scores.b_coverage, pair_kind(list(links)), links,
+                dict(c.scores.evidence), f"{c.algorithms['align']}+{ALGORITHM}")
 
 
 def pair_kind(links: list[dict[str, Any]]) -> str:
