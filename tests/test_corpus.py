@@ -48,6 +48,14 @@ def test_story_reuse_graph(store):
     out = load_json_stdout(run_cli("story", sid, "--db", str(store), "--json"))
     assert out["id"] == sid and out["origin"] == "flood-original"
     assert len(out["edges"]) == 3  # a tree over four versions
+    ids = [m["id"] for m in out["members"]]
+    assert len(ids) == len(set(ids)) == 4  # every member once
+    targets = [e["to"] for e in out["edges"]]
+    assert len(targets) == len(set(targets)) and set(ids) - set(targets) == {out["root"]} == {"flood-original"}  # one root
+    assert out["origin_reason"] and isinstance(out["cross_links"], list) and out["related"] == []
+    for e in out["edges"]:
+        assert e["direction"] in ("known", "unknown")
+        assert all(f["pair"] == {"from": e["from"], "to": e["to"], "direction": e["direction"]} for f in e["findings"])
     for e in out["edges"]:
         assert {"from", "to", "kind", "evidence"} <= set(e)
         assert e["evidence"]["same_story"] >= 0.5

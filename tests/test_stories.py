@@ -90,9 +90,60 @@ def test_origin_without_dates_prefers_the_version_that_reads_less_like_a_machine
     pair = {"a": "rewrite", "b": "original", "same_story": 0.8, "a_coverage": 0.7, "b_coverage": 0.7, "kind": "paraphrased"}
     style = {"rewrite": machine_style(MACHINE), "original": machine_style(HUMAN)}
     no_dates = {m: {} for m in members}
-    assert provenance(members, [pair], no_dates)[0] is None  # no evidence at all without style
-    origin, edges = provenance(members, [pair], no_dates, style)
-    assert origin == "original" and edges[0]["from"] == "original"
+    assert provenance(members, [pair], no_dates).origin is None  # no evidence at all without style
+    prov = provenance(members, [pair], no_dates, style)
+    assert prov.origin == "original" and prov.edges[0].source == "original" and prov.edges[0].directed
     # publication dates outrank style
     dated = {"rewrite": {"published": "2024-03-01"}, "original": {"published": "2024-03-05"}}
-    assert provenance(members, [pair], dated, style)[0] == "rewrite"
+    assert provenance(members, [pair], dated, style).origin == "rewrite"
+
+
+def _pair(a: str, b: str, same: float, ca: float = 0.7, cb: float = 0.7) -> dict:
+    return {"a": a, "b": b, "same_story": same, "a_coverage": ca, "b_coverage": cb, "kind": "paraphrased"}
+
+
+def test_provenance_is_a_tree_with_one_root_and_every_member_once() -> None:
+    from unspun.stories import provenance
+
+    # dates say: orig first, then r1, then r2 and r3; r2 is closest to r1, r3 closest to orig
+    members = ["r2", "orig", "r1", "r3"]
+    meta = {"orig": {"published": "2024-01-01"}, "r1": {"published": "2024-01-02"},
+            "r2": {"published": "2024-01-03"}, "r3": {"published": "2024-01-04"}}
+    pairs = [_pair("r2", "orig", 0.6), _pair("r2", "r1", 0.9), _pair("orig", "r1", 0.8),
+             _pair("orig", "r3", 0.85), _pair("r2", "r3", 0.7), _pair("r1", "r3", 0.6)]
+    prov = provenance(members, pairs, meta)
+    assert prov.origin == "orig" and prov.root == "orig"
+    targets = [e.target for e in prov.edges]
+    assert sorted(targets) == ["r1", "r2", "r3"]  # every member but the root once: one root
+    parent = {e.target: e.source for e in prov.edges}
+    assert parent == {"r1": "orig", "r2": "r1", "r3": "orig"}  # closest directed ancestor
+    assert all(e.directed for e in prov.edges)
+    # the pairs the tree does not use are cross-links, directed by their own evidence
+    assert {(e.source, e.target) for e in prov.cross_links} == {("orig", "r2"), ("r2", "r3"), ("r1", "r3")}
+
+
+def test_siblings_are_not_drawn_as_derived_without_evidence() -> None:
+    from unspun.stories import machine_style, provenance
+
+    # three machine rewrites of one human original, more similar to each other than to it:
+    # each rewrite hangs under the original (directed by style), not under a sibling
+    members = ["m1", "orig", "m2", "m3"]
+    style = {"orig": machine_style(HUMAN), "m1": machine_style(MACHINE), "m2": machine_style(MACHINE),
+             "m3": machine_style(MACHINE)}
+    pairs = [_pair("m1", "orig", 0.6), _pair("orig", "m2", 0.6), _pair("orig", "m3", 0.55),
+             _pair("m1", "m2", 0.95), _pair("m1", "m3", 0.95), _pair("m2", "m3", 0.95)]
+    prov = provenance(members, pairs, {m: {} for m in members}, style)
+    assert prov.origin == "orig"
+    assert {e.target: e.source for e in prov.edges} == {"m1": "orig", "m2": "orig", "m3": "orig"}
+
+
+def test_no_direction_means_no_origin_and_unknown_edges() -> None:
+    from unspun.stories import NO_DIRECTION, provenance
+
+    members = ["x", "y", "z"]
+    pairs = [_pair("x", "y", 0.9), _pair("y", "z", 0.8)]
+    prov = provenance(members, pairs, {m: {} for m in members})
+    assert prov.origin is None and prov.origin_reason == NO_DIRECTION
+    assert prov.root == "x" and len(prov.edges) == 2
+    assert not any(e.directed for e in prov.edges) and all("direction unknown" in e.reason for e in prov.edges)
+    assert prov.cross_links == ()

@@ -25,6 +25,7 @@ __all__ = [
     "Finding",
     "Scores",
     "Removed",
+    "to_dict",
     "__version__",
 ]
 
@@ -45,6 +46,7 @@ _LAZY = {
     "Finding": "unspun.records",
     "Scores": "unspun.records",
     "Removed": "unspun.records",
+    "to_dict": "unspun.report.json",
 }
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from unspun.errors import EXIT_INTERNAL, EXIT_OK, EXIT_PARTIAL, InputError, UnspunError
+from unspun.report.json import comparison_to_dict
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -116,7 +117,7 @@ def compare(a, b, as_json, html_path, pairs_path, output, no_embeddings, require
 
         _atomic_write(Path(html_path), render_html(result))
     if as_json:
-        _emit_json(result.to_dict())
+        _emit_json(comparison_to_dict(result))
     else:
         from unspun.report.terminal import render
 
@@ -182,7 +183,7 @@ def _batch(pairs_path: str, output: str | None, opts) -> int:  # noqa: ANN001
                         raise InputError(f"{pairs_path}:{n}", "each line must be a JSON object")
                     item_id = item.get("id", item_id)
                     a, b = batch_item_sources(item, f"{pairs_path}:{n}", base=Path(pairs_path).parent if pairs_path != "-" else Path.cwd())
-                    result = {"id": item_id, **comparer.compare(a, b).to_dict()}
+                    result = {"id": item_id, **comparison_to_dict(comparer.compare(a, b))}
                 except UnspunError as exc:
                     failed += 1
                     result = {"id": item_id, "error": {"message": str(exc), "exit_code": exc.exit_code}}
@@ -294,16 +295,10 @@ def stories(db, as_json, no_findings) -> None:  # noqa: ANN001
         _emit_json({"stories": items})
         return
     from rich.console import Console
-    from rich.table import Table
 
-    t = Table(title=f"{len(items)} stories in {db}")
-    for col in ("story", "members", "origin", "sources", "dates", "top findings"):
-        t.add_column(col)
-    for st in items:
-        t.add_row(st["id"], str(len(st["members"])), st["origin"] or "?", ", ".join(st["sources"][:3]),
-                  " – ".join(d[:10] for d in st["date_span"]) if st["date_span"] else "",
-                  "\n".join(f"{f['severity']} {f['type']}: {f['explanation'][:70]}" for f in st["findings"][:3]))
-    Console().print(t)
+    from unspun.report.terminal import render_story_table
+
+    Console().print(render_story_table(items, f"{len(items)} stories in {db}"))
 
 
 @main.command(context_settings=CONTEXT)
@@ -322,32 +317,11 @@ def story(story_id, db, as_json) -> None:  # noqa: ANN001
         _emit_json(item)
         return
     from rich.console import Console
-    from rich.tree import Tree
+
+    from unspun.report.terminal import render_story_tree
 
     console = Console()
-    console.print(f"[bold]{item['id']}[/]: {len(item['members'])} versions, origin: {item['origin'] or 'unknown'}")
-    children: dict[str, list[dict]] = {}
-    for e in item["edges"]:
-        children.setdefault(e["from"], []).append(e)
-    targets = {e["to"] for e in item["edges"]}
-    roots = [m["id"] for m in item["members"] if m["id"] not in targets] or [item["members"][0]["id"]]
-
-    def grow(node, doc_id, seen) -> None:  # noqa: ANN001
-        for e in children.get(doc_id, []):
-            if e["to"] in seen:
-                continue
-            seen.add(e["to"])
-            ev = e["evidence"]
-            serious = [f for f in e.get("findings", []) if f["severity"] != "low"]
-            label = f"{e['to']} [dim]({e['kind']}, same_story {ev['same_story']:.2f}; {ev['reason']})[/]"
-            if serious:
-                label += f" [yellow]{len(serious)} change(s)[/]"
-            grow(node.add(label), e["to"], seen)
-
-    for r in roots:
-        tree = Tree(f"[bold]{r}[/]")
-        grow(tree, r, {r})
-        console.print(tree)
+    console.print(render_story_tree(item))
 
 
 @main.command(context_settings=CONTEXT)

@@ -38,8 +38,8 @@ from unspun.align.scores import SAME_STORY_THRESHOLD, name_set
 from unspun.errors import InputError, OptionsError, UnspunError
 from unspun.pipeline import CompareOptions, Comparer, document_from_raw, load
 from unspun.read.sources import iter_sources
-from unspun.records import Document, RawDocument, Rejected, most_serious_first
-from unspun.report.json import finding_to_dict
+from unspun.records import Document, RawDocument, Rejected, Story, most_serious_first
+from unspun.report.json import finding_to_dict, member_to_dict, story_to_dict
 from unspun.represent.minhash import signature
 from unspun.store import DEFAULT_DB, Store, to_blob
 
@@ -377,41 +377,53 @@ class Corpus:
         return out
 
     def story(self, story_id: str, *, findings: bool | None = None) -> dict[str, Any]:
-        """One story's reuse graph: origin, members and directed edges with their evidence."""
+        """One story's provenance tree: origin, members (each once), edges with evidence, cross-links."""
         for members in self.components():
             if story_stage.story_id(members) == story_id:
-                meta, origin, edges = self._provenance(members)
-                if self.options.findings if findings is None else findings:
-                    for e in edges:
-                        e["findings"] = self._edge_findings(e["from"], e["to"])
-                return {"id": story_id, "members": [_member(meta[m]) for m in members], "origin": origin, "edges": edges}
+                meta, st = self._summarize(members)
+                want = self.options.findings if findings is None else findings
+                return story_to_dict(st, meta, self._tree_findings(st) if want else None)
         raise InputError(story_id, "no such story in this store (see `unspun stories`)")
 
     def _story_summary(self, members: list[str], want_findings: bool, limit: int) -> dict[str, Any]:
-        meta, origin, edges = self._provenance(members)
-        relations = [{"from": e["from"], "to": e["to"], "kind": e["kind"], "same_story": e["evidence"]["same_story"]} for e in edges]
+        meta, st = self._summarize(members)
+        relations = [{"from": e.source, "to": e.target, "kind": e.kind, "direction": "known" if e.directed else "unknown",
+                      "same_story": e.evidence.get("same_story")} for e in st.edges]
         found: list[dict[str, Any]] = []
         if want_findings:
-            for e in edges:
-                found.extend(self._edge_findings(e["from"], e["to"]))
+            for fs in self._tree_findings(st).values():
+                found.extend(fs)
         found = sorted((f for f in found if f["severity"] != "low"), key=lambda f: most_serious_first(f["severity"], f["confidence"]))[:limit]
         dates = sorted(d for d in (story_stage.parse_date(meta[m].get("published")) for m in members) if d)
         return {
-            "id": story_stage.story_id(members),
-            "members": [_member(meta[m]) for m in members],
-            "origin": origin,
+            "id": st.id,
+            "members": [member_to_dict(meta[m]) for m in members],
+            "origin": st.origin,
+            "origin_reason": st.origin_reason,
             "sources": sorted({meta[m]["source"] for m in members if meta[m].get("source")}),
             "date_span": [dates[0].isoformat(), dates[-1].isoformat()] if dates else None,
             "relations": relations,
+            "related": list(st.related),
             "findings": found,
         }
 
-    def _provenance(self, members: list[str]) -> tuple[dict[str, dict[str, Any]], str | None, list[dict[str, Any]]]:
-        """(metadata, origin, directed edges) of one story, from its stored pairs."""
+    def _summarize(self, members: list[str]) -> tuple[dict[str, dict[str, Any]], Story]:
+        """(metadata, Story record) of one story, from its stored pairs."""
         meta = self.store.metadata(members)
         pairs = [p for p in self.store.pairs_among(members) if self._is_edge(p)]
-        origin, edges = story_stage.provenance(members, pairs, meta, self._style(members))
-        return meta, origin, edges
+        return meta, story_stage.summarize(members, pairs, meta, self._style(members))
+
+    def _tree_findings(self, st: Story) -> dict[tuple[str, str], list[dict[str, Any]]]:
+        """Findings along the tree only: each version against its parent (closest ancestor toward
+        the origin), never against a sibling; on an edge of unknown direction they say so."""
+        out = {}
+        for e in st.edges:
+            if e.kind == "unlinked":
+                continue
+            direction = "known" if e.directed else "unknown"
+            out[(e.source, e.target)] = [{**f, "pair": {**f["pair"], "direction": direction}}
+                                         for f in self._edge_findings(e.source, e.target)]
+        return out
 
     def _style(self, members: list[str]) -> dict[str, float]:
         """Machine-paraphrase style of each member (a provenance signal when dates are missing).
@@ -497,11 +509,6 @@ class Corpus:
     def summary(self) -> dict[str, Any]:
         return {"documents": self.store.count("documents"), "pairs": self.store.count("pairs"),
                 "rejected": self.store.count("rejected"), "stories": len(self.components())}
-
-
-def _member(m: dict[str, Any]) -> dict[str, Any]:
-    return {"id": m["id"], "title": m.get("title"), "source": m.get("source"), "published": m.get("published"),
-            "url": m.get("url")}
 
 
 def _site(doc: Document, meta: dict[str, Any]) -> str | None:

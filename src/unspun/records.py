@@ -150,12 +150,6 @@ class Comparison:
     def documents(self) -> tuple[Document, Document]:
         return (self.a, self.b)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON contract (``version`` 1); see the README."""
-        from unspun.report.json import comparison_to_dict
-
-        return comparison_to_dict(self)
-
 
 @dataclass(frozen=True)
 class DocumentVectors:
@@ -182,7 +176,7 @@ class Pair:
     a_coverage: float
     b_coverage: float
     kind: str
-    links: tuple[dict[str, Any], ...]
+    links: tuple[Link, ...]
     evidence: dict[str, float]
     algorithm: str
 
@@ -191,3 +185,40 @@ class Pair:
 
     def get(self, key: str, default: Any = None) -> Any:
         return getattr(self, key, default)
+
+
+@dataclass(frozen=True)
+class Edge:
+    """One reuse edge of a story's provenance tree (kernel :func:`unspun.stories.provenance`).
+
+    ``source`` is the version taken as the parent (closer to the origin), ``target`` the one
+    derived from it. ``directed`` says whether the pair's own evidence (publication dates,
+    coverage asymmetry, machine-paraphrase style, copy order) says so; when it is False the
+    drawing follows the tree and the direction is unknown. ``kind`` is the rewrite kind
+    (``copied`` / ``edited`` / ``paraphrased``) or ``related`` (same event, written apart)."""
+
+    source: str
+    target: str
+    kind: str
+    directed: bool
+    reason: str
+    same_story: float
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Story:
+    """A story (kernel :func:`unspun.stories.summarize`): members in ingest order, at most one
+    origin (``None`` with ``origin_reason`` when nothing gives a direction), the provenance tree
+    (every member once: ``edges`` reach every member but the root), extra parents as
+    ``cross_links``, and the ids of related stories (same event, independently written)."""
+
+    id: str
+    members: tuple[str, ...]
+    origin: str | None
+    origin_reason: str
+    root: str
+    edges: tuple[Edge, ...]
+    cross_links: tuple[Edge, ...] = ()
+    related: tuple[str, ...] = ()
+    algorithm: str = "unspun.stories.v2"

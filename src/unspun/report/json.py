@@ -1,10 +1,11 @@
-"""The JSON contract of ``unspun compare`` (version 1). Names here are stable; fields may be added."""
+"""The JSON contracts (version 1): ``unspun compare`` and the story views. Names here are stable;
+fields may be added. This module alone turns records into JSON; records never import it."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from unspun.records import Comparison, Document, Finding, Link
+from unspun.records import Comparison, Document, Edge, Finding, Link, Story
 
 JSON_VERSION = 1
 
@@ -70,3 +71,47 @@ def comparison_to_dict(c: Comparison) -> dict[str, Any]:
         "warnings": list(c.warnings),
         "timings_ms": dict(c.timings),
     }
+
+
+def edge_to_dict(e: Edge) -> dict[str, Any]:
+    """A provenance edge: ``from`` is the parent (closer to the origin), ``to`` the version derived
+    from it; ``direction`` is "known" when the pair's own evidence says so, else "unknown"."""
+    return {"from": e.source, "to": e.target, "kind": e.kind, "direction": "known" if e.directed else "unknown",
+            "reason": e.reason, "evidence": dict(e.evidence)}
+
+
+def member_to_dict(m: dict[str, Any]) -> dict[str, Any]:
+    return {"id": m["id"], "title": m.get("title"), "source": m.get("source"), "published": m.get("published"),
+            "url": m.get("url")}
+
+
+def story_to_dict(story: Story, meta: dict[str, dict[str, Any]],
+                  findings: dict[tuple[str, str], list[dict[str, Any]]] | None = None) -> dict[str, Any]:
+    """The ``story`` contract: members once each, one origin (or null with the reason), the tree's
+    edges (each with the findings of ``to`` against ``from`` when computed), cross-links, related stories."""
+    edges = []
+    for e in story.edges:
+        d = edge_to_dict(e)
+        if findings is not None:
+            d["findings"] = findings.get((e.source, e.target), [])
+        edges.append(d)
+    return {
+        "id": story.id,
+        "members": [member_to_dict(meta[m]) for m in story.members],
+        "origin": story.origin,
+        "origin_reason": story.origin_reason,
+        "root": story.root,
+        "edges": edges,
+        "cross_links": [edge_to_dict(e) for e in story.cross_links],
+        "related": list(story.related),
+        "algorithm": story.algorithm,
+    }
+
+
+def to_dict(obj: Any) -> dict[str, Any]:
+    """The JSON form of a record (a Comparison, Document, Link, Finding or Edge)."""
+    for kind, fn in ((Comparison, comparison_to_dict), (Document, document_to_dict), (Link, link_to_dict),
+                     (Finding, finding_to_dict), (Edge, edge_to_dict)):
+        if isinstance(obj, kind):
+            return fn(obj)
+    raise TypeError(f"no JSON contract for {type(obj).__name__}")

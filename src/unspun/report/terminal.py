@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from rich.console import Console
+from typing import Any
+
+from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -118,4 +120,55 @@ def _doc_label(doc) -> Text:  # noqa: ANN001
     if doc.title:
         t.append(f"  {doc.title}", style="italic")
     t.append(f"  ({len(doc.sentences)} sentences)", style="dim")
+    return t
+
+
+def render_story_tree(item: dict[str, Any]) -> Group:
+    """A ``story`` JSON as a rich tree: one root, every member once, cross-links and related stories
+    listed after it. Ids and reasons are article-derived text: escaped, never read as markup."""
+    from rich.console import Group
+    from rich.markup import escape
+    from rich.tree import Tree
+
+    origin = item.get("origin")
+    head = Text.from_markup(f"[bold]{escape(item['id'])}[/]: {len(item['members'])} versions, origin: ")
+    head.append(origin or f"unknown ({item.get('origin_reason', '')})", style="bold" if origin else "dim")
+    children: dict[str, list[dict[str, Any]]] = {}
+    for e in item["edges"]:
+        children.setdefault(e["from"], []).append(e)
+    root_id = item.get("root") or item["members"][0]["id"]
+    tree = Tree(Text(root_id + ("  (origin)" if origin == root_id else "  (shown first; direction unknown)"), style="bold"))
+
+    def grow(node: Tree, doc_id: str) -> None:
+        for e in children.get(doc_id, []):
+            ev = e.get("evidence", {})
+            label = Text(e["to"])
+            same = ev.get("same_story")
+            label.append(f"  {e['kind']}" + (f", same_story {same:.2f}" if isinstance(same, (int, float)) else ""), style="dim")
+            if e.get("direction") == "unknown":
+                label.append("  direction unknown", style="yellow")
+            label.append(f"  ({e.get('reason', ev.get('reason', ''))})", style="dim")
+            serious = [f for f in e.get("findings", []) if f["severity"] != "low"]
+            if serious:
+                label.append(f"  {len(serious)} change(s)", style="yellow")
+            grow(node.add(label), e["to"])
+
+    grow(tree, root_id)
+    parts: list[Any] = [head, tree]
+    for e in item.get("cross_links", []):
+        parts.append(Text(f"also: {e['from']} -> {e['to']} ({e.get('reason', '')})", style="dim"))
+    if item.get("related"):
+        parts.append(Text("related stories (same event, written independently): " + ", ".join(item["related"]), style="dim"))
+    return Group(*parts)
+
+
+def render_story_table(items: list[dict[str, Any]], title: str) -> Table:
+    """The ``stories`` listing as a table (text cells are plain Text: article content is never markup)."""
+    t = Table(title=title)
+    for col in ("story", "members", "origin", "sources", "dates", "top findings"):
+        t.add_column(col)
+    for st in items:
+        t.add_row(Text(st["id"]), str(len(st["members"])), Text(st["origin"] or "?"), Text(", ".join(st["sources"][:3])),
+                  " – ".join(d[:10] for d in st["date_span"]) if st["date_span"] else "",
+                  Text("\n".join(f"{f['severity']} {f['type']}: {f['explanation'][:70]}" for f in st["findings"][:3])))
     return t

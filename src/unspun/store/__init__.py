@@ -30,6 +30,7 @@ import numpy as np
 
 from unspun.errors import InputError, MissingExtra
 from unspun.records import Document, Pair, Rejected, Removed, Sentence
+from unspun.report.json import link_to_dict
 
 SCHEMA_VERSION = 1
 DEFAULT_DB = "unspun.duckdb"
@@ -238,7 +239,7 @@ class Store:
         if pairs:
             _insert_many(
                 self.con, "INSERT OR REPLACE INTO pairs (a, b, same_story, a_coverage, b_coverage, kind, links, findings, algorithm, evidence)",
-                [[p.a, p.b, p.same_story, p.a_coverage, p.b_coverage, p.kind, json.dumps(list(p.links)), None, p.algorithm,
+                [[p.a, p.b, p.same_story, p.a_coverage, p.b_coverage, p.kind, json.dumps([link_to_dict(lk) for lk in p.links]), None, p.algorithm,
                   json.dumps(p.evidence or {})] for p in pairs],
                 10,
             )

@@ -28,9 +28,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from unspun.records import Pair
+from unspun.records import Edge, Pair, Story
 
-ALGORITHM = "unspun.stories.v1"
+ALGORITHM = "unspun.stories.v2"  # v2: provenance tree with one root, direction unknown, related edges
 BY_DATE = "published earlier"  # the reason of a direction decided by publication dates
 COVERAGE_MARGIN = 0.1
 # A story edge needs the compare verdict *and* real sentence overlap: on 1987 Reuters
@@ -141,14 +141,14 @@ MERGE_DENSITY = 0.5
 NEAR_COPY_COVERAGE = 0.8
 NEAR_COPY_LINK = 0.8
 
-Edge = tuple[str, str, float, dict]
+ScoredEdge = tuple[str, str, float, dict]  # (a, b, same_story, evidence): what grouping reads
 
 
 def _near_copy(evidence: dict | None) -> bool:
     return bool(evidence) and evidence.get("coverage_min", 0.0) >= NEAR_COPY_COVERAGE and evidence.get("link_mean", 0.0) >= NEAR_COPY_LINK
 
 
-def proposed_edges(edges: list[Edge], neighbours: int = STORY_NEIGHBOURS) -> list[Edge]:
+def proposed_edges(edges: list[ScoredEdge], neighbours: int = STORY_NEIGHBOURS) -> list[ScoredEdge]:
     """The story edges each document proposes: its best ``neighbours`` partners and its near-copies."""
     best: dict[str, list[tuple[float, str]]] = {}
     for a, b, score, _ in edges:
@@ -158,7 +158,7 @@ def proposed_edges(edges: list[Edge], neighbours: int = STORY_NEIGHBOURS) -> lis
     return [e for e in edges if e[1] in chosen[e[0]] or e[0] in chosen[e[1]] or _near_copy(e[3])]
 
 
-def components(ids: list[str], edges: list[Edge], *, neighbours: int = STORY_NEIGHBOURS,
+def components(ids: list[str], edges: list[ScoredEdge], *, neighbours: int = STORY_NEIGHBOURS,
                density: float = MERGE_DENSITY) -> list[list[str]]:
     """Stories: groups of documents joined by story edges, members in input order.
 
@@ -222,8 +222,23 @@ class Direction:
     evidence: dict[str, Any] = field(default_factory=dict)
 
 
-def direction(pair: dict[str, Any], meta: dict[str, dict[str, Any]]) -> Direction:
-    """Which of the pair's documents is the likely source, and why."""
+NO_DIRECTION = "direction unknown: no publication dates, and neither text shows signs of being derived from the other"
+
+
+def _style_weight(sa: float, sb: float) -> float:
+    """Vote of the machine-paraphrase style difference: 0 within STYLE_MARGIN, then growing, capped."""
+    return min(STYLE_MAX, STYLE_SLOPE * max(0.0, abs(sa - sb) - STYLE_MARGIN))
+
+
+def direction(pair: dict[str, Any], meta: dict[str, dict[str, Any]], style: dict[str, float] | None = None) -> Direction:
+    """Which of the pair's documents is the likely source, and why (in words a user can check).
+
+    Publication dates decide alone when both are known and differ. Otherwise two votes are
+    added: coverage asymmetry (weight 1: B covers nearly all of A and adds material) and
+    machine-paraphrase style (the version that reads less like an LLM paraphrase; weight grows
+    with the difference, see STYLE_*). Identical texts point to the first-ingested copy only
+    when nothing else decides.
+    """
     a, b = pair["a"], pair["b"]
     ev: dict[str, Any] = {
         "same_story": round(pair["same_story"], 4),
@@ -235,17 +250,29 @@ def direction(pair: dict[str, Any], meta: dict[str, dict[str, Any]]) -> Directio
         if da != db:
             src, dst = (a, b) if da < db else (b, a)
             return Direction(src, dst, BY_DATE, 2.0, ev)
+    votes: list[tuple[float, str]] = []  # (+ toward a being the source, reason)
     ca, cb = pair["a_coverage"], pair["b_coverage"]
     if ca - cb >= COVERAGE_MARGIN:
         # B covers (nearly) all of A, A covers less of B: B = A + additions.
-        return Direction(a, b, f"{b} covers {ca:.0%} of {a} and adds material ({a} covers {cb:.0%} of it)", 1.0, ev)
-    if cb - ca >= COVERAGE_MARGIN:
-        return Direction(b, a, f"{a} covers {cb:.0%} of {b} and adds material ({b} covers {ca:.0%} of it)", 1.0, ev)
+        votes.append((1.0, f"{b} covers {ca:.0%} of {a} and adds material ({a} covers {cb:.0%} of it)"))
+    elif cb - ca >= COVERAGE_MARGIN:
+        votes.append((-1.0, f"{a} covers {cb:.0%} of {b} and adds material ({b} covers {ca:.0%} of it)"))
+    if style and a in style and b in style:
+        w = _style_weight(style[a], style[b])
+        if w:
+            human, machine = (a, b) if style[a] < style[b] else (b, a)
+            ev["style"] = {a: round(style[a], 2), b: round(style[b], 2)}
+            votes.append((w if human == a else -w, f"{machine} reads more like a machine paraphrase than {human}"))
+    net = sum(v for v, _ in votes)
+    if net:
+        src, dst = (a, b) if net > 0 else (b, a)
+        reason = "; ".join(r for v, r in votes if (v > 0) == (net > 0))
+        return Direction(src, dst, reason, abs(net), ev)
     if meta[b].get("copy_of") == a:
         return Direction(a, b, "identical text, ingested later", 0.25, ev)
     if meta[a].get("copy_of") == b:
         return Direction(b, a, "identical text, ingested later", 0.25, ev)
-    return Direction(None, None, "no evidence of direction", 0.0, ev)
+    return Direction(None, None, NO_DIRECTION, 0.0, ev)
 
 
 # Machine-paraphrase style: LLM rewrites use longer words, a recognisable vocabulary and
@@ -272,86 +299,118 @@ def machine_style(text: str) -> float:
             + sum(len(w) for w in ws) / n)
 
 
-def provenance(members: list[str], pairs: list[dict[str, Any]], meta: dict[str, dict[str, Any]],
-               style: dict[str, float] | None = None) -> tuple[str | None, list[dict[str, Any]]]:
-    """The likely origin and the reuse edges of one story.
+@dataclass(frozen=True)
+class Provenance:
+    """Who derived from whom in one story: at most one origin, a tree with one root in which
+    every member appears once, and the directed pairs the tree does not use (cross-links)."""
 
-    ``style``: :func:`machine_style` per member. When a pair has no dates, the version that
-    reads less like a machine paraphrase gets a vote that grows with the difference (on the
-    l2r corpus the origin is then found in 51% of stories, 75% in news, against ~21% by
-    coverage alone: LLM rewrites condense, so coverage asymmetry says little about them).
+    origin: str | None
+    origin_reason: str
+    root: str
+    edges: tuple[Edge, ...]
+    cross_links: tuple[Edge, ...]
+
+
+def provenance(members: list[str], pairs: list[dict[str, Any]], meta: dict[str, dict[str, Any]],
+               style: dict[str, float] | None = None) -> Provenance:
+    """Kernel: the likely origin and the provenance tree of one story.
+
+    The origin is the member with the most net "source" votes over its pairs (see
+    :func:`direction`), or None when no pair gives a direction. ``style``:
+    :func:`machine_style` per member; without dates, the version that reads less like a
+    machine paraphrase is favoured (on the l2r corpus the origin is then found in 51% of
+    stories, 75% in news, against ~21% by coverage alone: LLM rewrites condense, so coverage
+    asymmetry says little about them).
+
+    The tree grows from the root (the origin, else the first member) one member at a time
+    (Prim order): each new member hangs under the placed version whose pair says most strongly
+    that it is the source (weight of the direction evidence), then the most similar; a pair
+    whose evidence points the other way is used only when nothing else reaches the member, and
+    is then drawn as "direction unknown". So each version's parent is its closest ancestor
+    toward the origin, and findings read along tree edges never compare two siblings.
     """
-    dirs = {(p["a"], p["b"]): (p, direction(p, meta)) for p in pairs}
+    dirs = {(p["a"], p["b"]): (p, direction(p, meta, style)) for p in pairs if p["a"] != p["b"]}
     score = dict.fromkeys(members, 0.0)
-    for (a, b), (_, d) in dirs.items():
-        if d.source:
+    for _, d in dirs.values():
+        if d.source in score and d.target in score:
             score[d.source] += d.weight
             score[d.target] -= d.weight
-        if style and d.reason != BY_DATE and a in style and b in style:
-            w = min(STYLE_MAX, STYLE_SLOPE * max(0.0, abs(style[a] - style[b]) - STYLE_MARGIN))
-            if w:
-                human, machine = (a, b) if style[a] < style[b] else (b, a)
-                score[human] += w
-                score[machine] -= w
     best = max(members, key=lambda m: (score[m], -members.index(m)))
     origin = best if score[best] > 0 else None
+    root = origin or members[0]
+    if origin is None:
+        origin_reason = NO_DIRECTION
+    else:
+        reasons = sorted({d.reason for _, d in dirs.values() if d.source == origin})
+        origin_reason = "; ".join(reasons) if reasons else "most evidence of being the source"
 
-    # Maximum spanning tree over same_story (Kruskal), then orient.
-    uf = _UnionFind(members)
-    tree = [(p, d) for (a, b), (p, d) in sorted(dirs.items(), key=lambda kv: -kv[1][0]["same_story"]) if uf.union(a, b)]
-    adjacency: dict[str, list[str]] = {m: [] for m in members}
-    for p, _ in tree:
-        adjacency[p["a"]].append(p["b"])
-        adjacency[p["b"]].append(p["a"])
-    depth = _bfs_depth(origin or members[0], adjacency)
-    edges = []
-    for p, d in tree:
-        if d.source:
-            src, dst, reason = d.source, d.target, d.reason
-        else:
-            a, b = p["a"], p["b"]
-            src, dst = (a, b) if depth.get(a, 0) <= depth.get(b, 0) else (b, a)
-            reason = "no evidence of direction; drawn away from the origin" if origin else "no evidence of direction"
-        edges.append({
-            "from": src,
-            "to": dst,
-            "kind": p.get("kind") or "paraphrased",
-            "evidence": {**d.evidence, "reason": reason, "directed": bool(d.source)},
-        })
-    return origin, edges
+    by_member: dict[str, list[tuple[str, dict[str, Any], Direction]]] = {m: [] for m in members}
+    for (a, b), (p, d) in dirs.items():
+        if a in by_member and b in by_member:
+            by_member[a].append((b, p, d))
+            by_member[b].append((a, p, d))
+    order = {m: k for k, m in enumerate(members)}
+    placed = {root}
+    edges: list[ScoredEdge] = []
+    used: set[tuple[str, str]] = set()
+    while len(placed) < len(members):
+        best_key, best_edge = None, None
+        for parent in placed:
+            for child, p, d in by_member[parent]:
+                if child in placed:
+                    continue
+                agrees, against = d.source == parent, d.source == child
+                key = (not against, d.weight if agrees else 0.0, p["same_story"], -order[parent], -order[child])
+                if best_key is None or key > best_key:
+                    best_key, best_edge = key, (parent, child, p, d)
+        if best_edge is None:  # a member with no verified pair to the rest: attach it to the root, unknown
+            child = next(m for m in members if m not in placed)
+            edges.append(Edge(root, child, "unlinked", False, "no verified pair with the rest of the story", 0.0, {}))
+            placed.add(child)
+            continue
+        parent, child, p, d = best_edge
+        directed = d.source == parent
+        reason = d.reason if directed else (
+            NO_DIRECTION if d.source is None else f"direction unknown: this pair's evidence points the other way ({d.reason})")
+        edges.append(_edge(parent, child, p, directed, reason, d))
+        used.add((p["a"], p["b"]))
+        placed.add(child)
+    cross = [_edge(d.source, d.target, p, True, d.reason, d) for key, (p, d) in sorted(dirs.items())
+             if key not in used and d.source in order and d.target in order]
+    return Provenance(origin, origin_reason, root, tuple(edges), tuple(cross))
 
 
-def _bfs_depth(root: str, adjacency: dict[str, list[str]]) -> dict[str, int]:
-    depth = {root: 0}
-    queue = [root]
-    while queue:
-        x = queue.pop(0)
-        for y in adjacency.get(x, []):
-            if y not in depth:
-                depth[y] = depth[x] + 1
-                queue.append(y)
-    return depth
+def _edge(src: str, dst: str, pair: dict[str, Any], directed: bool, reason: str, d: Direction) -> Edge:
+    return Edge(src, dst, pair.get("kind") or "paraphrased", directed, reason, float(pair["same_story"]),
+                {**d.evidence, "reason": reason, "directed": directed})
 
 
 def pair_from(comparison, a: str, b: str) -> Pair:  # noqa: ANN001
     """Kernel: the stored form of a verified pair (A ingested before B), from its comparison."""
-    from unspun.report.json import link_to_dict
-
     c = comparison
-    links = tuple(link_to_dict(lk) for lk in c.links)
-    return Pair(a, b, c.scores.same_story, c.scores.a_coverage, c.scores.b_coverage, pair_kind(list(links)), links,
+    return Pair(a, b, c.scores.same_story, c.scores.a_coverage, c.scores.b_coverage, pair_kind(c.links), tuple(c.links),
                 dict(c.scores.evidence), f"{c.algorithms['align']}+{ALGORITHM}")
 
 
-def pair_kind(links: list[dict[str, Any]]) -> str:
+def pair_kind(links) -> str:  # noqa: ANN001 - Link records, or their stored dicts
     """How one version relates to the other overall: copied / edited / paraphrased (majority of linked sentences)."""
     if not links:
         return "paraphrased"
     counts: dict[str, int] = {}
     for lk in links:
-        counts[lk["kind"]] = counts.get(lk["kind"], 0) + len(lk["a"])
+        kind, a = (lk["kind"], lk["a"]) if isinstance(lk, dict) else (lk.kind, lk.a)
+        counts[kind] = counts.get(kind, 0) + len(a)
     if counts.get("copied", 0) >= 0.9 * sum(counts.values()):
         return "copied"
     if counts.get("copied", 0) + counts.get("edited", 0) >= 0.5 * sum(counts.values()):
         return "edited"
     return "paraphrased"
+
+
+def summarize(members: list[str], pairs: list[dict[str, Any]], meta: dict[str, dict[str, Any]],
+              style: dict[str, float] | None = None, related: tuple[str, ...] = ()) -> Story:
+    """Kernel: one story as a record, from its members (in ingest order), the story edges among
+    them, their metadata and style. Its id is :func:`story_id` of the members."""
+    prov = provenance(members, pairs, meta, style)
+    return Story(story_id(members), tuple(members), prov.origin, prov.origin_reason, prov.root, prov.edges,
+                 prov.cross_links, tuple(related), ALGORITHM)
