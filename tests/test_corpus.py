@@ -228,3 +228,18 @@ def _pairs(db):
 
     with duckdb.connect(str(db), read_only=True) as con:
         return set(con.execute("SELECT a, b FROM pairs").fetchall())
+
+
+def test_compare_accepts_stored_ids(store, tmp_path):
+    out = load_json_stdout(run_cli("compare", "--db", str(store), "flood-original", "flood-rewrite", "--json"))
+    assert [d["id"] for d in out["documents"]] == ["flood-original", "flood-rewrite"]
+    assert out["scores"]["is_same_story"]
+    # a stored id against a file
+    f = tmp_path / "mine.txt"
+    f.write_text(next(json.loads(x)["text"] for x in CORPUS.read_text().splitlines() if '"flood-copy"' in x))
+    mixed = load_json_stdout(run_cli("compare", "--db", str(store), "flood-original", str(f), "--json"))
+    assert mixed["scores"]["a_coverage"] > 0.9
+    # an id that is neither stored nor a file: one clear line, input exit code
+    bad = run_cli("compare", "--db", str(store), "flood-original", "no-such-doc", "--json")
+    err = bad.stderr.decode()
+    assert bad.returncode == EXIT_INPUT and "no-such-doc" in err and "neither a document id" in err

@@ -86,7 +86,9 @@ def _compare_options(no_embeddings: bool, require_embeddings: bool, no_findings:
 @click.option("--no-findings", is_flag=True, help="Skip the drift stage.")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=None, help="Largest input file accepted (default 50 MB or $UNSPUN_MAX_BYTES).")
 @click.option("--nli-model", type=click.Path(), default=None, help="A local NLI cross-encoder folder to add contradiction judgements (never downloaded).")
-def compare(a, b, as_json, html_path, pairs_path, output, no_embeddings, require_embeddings, no_findings, max_bytes, nli_model) -> None:  # noqa: ANN001
+@click.option("--db", "db", default=None, type=click.Path(dir_okay=False),
+              help="A corpus store: A and B may then be stored document ids (as printed by stories/story/match).")
+def compare(a, b, as_json, html_path, pairs_path, output, no_embeddings, require_embeddings, no_findings, max_bytes, nli_model, db) -> None:  # noqa: ANN001
     """Align two versions of a story (files, or '-' for stdin) and show what changed.
 
     \b
@@ -94,6 +96,7 @@ def compare(a, b, as_json, html_path, pairs_path, output, no_embeddings, require
     unspun compare a.txt b.txt --json > result.json
     unspun compare a.txt b.txt --html report.html
     unspun compare --pairs pairs.jsonl --json > results.jsonl
+    unspun compare --db news.duckdb DOC_ID rewrite.txt
     """
     try:
         opts = _compare_options(no_embeddings, require_embeddings, no_findings, max_bytes, nli_model)
@@ -108,7 +111,12 @@ def compare(a, b, as_json, html_path, pairs_path, output, no_embeddings, require
         from unspun.pipeline import Comparer
 
         comparer = Comparer(opts)
-        result = comparer.compare(_source(a), _source(b))
+        if db:
+            from unspun.store import stored_or_path
+
+            result = comparer.compare(*stored_or_path(db, [a, b], _source))
+        else:
+            result = comparer.compare(_source(a), _source(b))
     except UnspunError as exc:
         _fail(exc)
         return

@@ -283,3 +283,20 @@ def _document(row: tuple) -> Document:
     rem = tuple(Removed(x["text"], x["reason"]) for x in json.loads(removed)) if removed else ()
     meta = {k: v for k, v in (("source", source), ("url", url), ("published", published), ("path", path), ("format", fmt)) if v}
     return Document(id=doc_id, text=text, title=title, sentences=sentences, removed=rem, meta=meta)
+
+
+def stored_or_path(db: str | os.PathLike, args: list[str], as_path: Any) -> list[Any]:
+    """Resolve each argument to a stored Document (when the store has that id) or, failing that,
+    ``as_path(arg)`` when it names an existing file ('-' is stdin). An argument that is neither is
+    an InputError naming it, so a typo never silently compares the wrong thing."""
+    with Store(db, read_only=True, create=False) as store:
+        found = store.documents([x for x in args if x != "-"])
+    out = []
+    for x in args:
+        if x in found:
+            out.append(found[x])
+        elif x == "-" or Path(x).is_file():
+            out.append(as_path(x))
+        else:
+            raise InputError(x, f"is neither a document id in {db} nor a file")
+    return out
