@@ -111,3 +111,20 @@ def test_options_are_validated():
         AlignOptions(strict=1.5)
     with pytest.raises(OptionsError, match="contextual"):
         AlignOptions(strict=0.3, contextual=0.5)
+
+
+def test_sentence_vectors_do_not_depend_on_the_batch(comparer):
+    """A document's vectors are a function of the document alone (dynamic int8 quantisation
+    would otherwise scale them by whatever else shares the batch)."""
+    import numpy as np
+
+    from unspun.pipeline import load
+
+    texts = ["Flood barriers failed on Sunday night, forcing 1,200 residents to leave.",
+             "The council said the water rose 2.3 metres. Repairs will take weeks.",
+             "A chipmaker picked the Kestrel area for a huge new plant, its boss said on a long call with investors today."]
+    docs = [load(t, doc_id=f"d{k}") for k, t in enumerate(texts)]
+    alone = comparer.sentence_vectors(docs[0])
+    comparer.encoder._groups.clear()  # force a fresh encoding, this time next to other documents
+    together = comparer.sentence_vectors_many([docs[2], docs[0], docs[1]])[1]
+    assert np.array_equal(alone[0], together[0]) and np.array_equal(alone[1], together[1])

@@ -106,6 +106,18 @@ def test_interrupted_ingest_resumes(tmp_path):
     assert len(stories["stories"]) == 3
 
 
+def test_stories_do_not_depend_on_batch_size_or_interruption(store, tmp_path):
+    """The same corpus, ingested in batches of 3 after an interruption, gives the same pair scores
+    and the same stories as one uninterrupted ingest: embeddings do not depend on the batch."""
+    db = tmp_path / "other.duckdb"
+    run_cli("ingest", str(CORPUS), "--db", str(db), "--batch-size", "3", env={"UNSPUN_TEST_CRASH_AFTER_BATCHES": "2"})
+    load_json_stdout(run_cli("ingest", str(CORPUS), "--db", str(db), "--json", "--batch-size", "3"))
+    assert _scores(db) == _scores(store)
+    one = load_json_stdout(run_cli("stories", "--db", str(store), "--json", "--no-findings"))
+    two = load_json_stdout(run_cli("stories", "--db", str(db), "--json", "--no-findings"))
+    assert one["stories"] == two["stories"]
+
+
 def test_incremental_ingest_updates_stories_without_recomputing(tmp_path):
     lines = CORPUS.read_text().splitlines()
     first = tmp_path / "first.jsonl"
@@ -223,6 +235,13 @@ def _count(db, table):
         return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
 
+def _scores(db):
+    import duckdb
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        return {(a, b): round(x, 9) for a, b, x in con.execute("SELECT a, b, same_story FROM pairs").fetchall()}
+
+
 def _pairs(db):
     import duckdb
 
@@ -243,3 +262,46 @@ def test_compare_accepts_stored_ids(store, tmp_path):
     bad = run_cli("compare", "--db", str(store), "flood-original", "no-such-doc", "--json")
     err = bad.stderr.decode()
     assert bad.returncode == EXIT_INPUT and "no-such-doc" in err and "neither a document id" in err
+
+
+def test_version_1_store_is_migrated_and_outdated_rows_are_named(store, tmp_path):
+    """A store written by schema 1 (no kernel versions on documents, no stored stories) is
+    migrated in place on open, gets the same stories, and says its rows come from older kernels."""
+    import duckdb
+
+    old = tmp_path / "v1.duckdb"
+    shutil.copy(store, old)
+    with duckdb.connect(str(old)) as con:  # turn it back into what schema 1 was
+        for t in ("stories", "story_members", "story_history"):
+            con.execute(f"DROP TABLE {t}")
+        con.execute("ALTER TABLE documents DROP COLUMN algorithm")
+        con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+        con.execute("DELETE FROM meta WHERE key LIKE 'stories_%'")
+    proc = run_cli("stories", "--db", str(old), "--json", "--no-findings")
+    migrated = load_json_stdout(proc)
+    fresh = load_json_stdout(run_cli("stories", "--db", str(store), "--json", "--no-findings"))
+    assert migrated["stories"] == fresh["stories"]
+    assert "older kernel" in proc.stderr.decode()  # 17 documents represented by the v1 kernel
+    with duckdb.connect(str(old), read_only=True) as con:
+        assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "2"
+        assert con.execute("SELECT count(*) FROM stories").fetchone()[0] == 3
+    # a store from a newer unspun is refused with a clear line
+    with duckdb.connect(str(old)) as con:
+        con.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    newer = run_cli("stories", "--db", str(old), "--json")
+    assert newer.returncode == EXIT_INPUT and "newer unspun" in newer.stderr.decode()
+
+
+def test_merged_story_id_still_opens(store, tmp_path):
+    """An id that was merged into another story says so instead of 'no such story'."""
+    from unspun.store import Store
+
+    db = tmp_path / "merged.duckdb"
+    shutil.copy(store, db)
+    listing = load_json_stdout(run_cli("stories", "--db", str(db), "--json", "--no-findings"))
+    target = listing["stories"][0]["id"]
+    with Store(db) as s, s.transaction():
+        s.save_stories([], {"s00000gone0": target})
+    out = load_json_stdout(run_cli("story", "s00000gone0", "--db", str(db), "--json"))
+    assert out == {"id": "s00000gone0", "merged_into": target}
+    assert target in run_cli("story", "s00000gone0", "--db", str(db)).stdout.decode()

@@ -147,3 +147,14 @@ def test_no_direction_means_no_origin_and_unknown_edges() -> None:
     assert prov.root == "x" and len(prov.edges) == 2
     assert not any(e.directed for e in prov.edges) and all("direction unknown" in e.reason for e in prov.edges)
     assert prov.cross_links == ()
+
+
+def test_reconcile_keeps_ids_and_says_what_was_merged() -> None:
+    from unspun.stories import reconcile
+
+    stored = {"s1": ("a", "b"), "s2": ("c", "d"), "s3": ("e", "f"), "s4": ("g", "h")}
+    current = {"s1": ("a", "b", "c", "d", "x"), "s3": ("e", "f"), "s9": ("h", "y")}
+    changed, removed = reconcile(stored, current)
+    assert sorted(changed) == ["s1", "s9"]  # s3 unchanged is not rewritten
+    assert removed == {"s2": "s1", "s4": "s9"}  # s2's members are all in s1 now; g left every story, h is in s9
+    assert reconcile(stored, {})[1] == dict.fromkeys(stored)  # all dissolved

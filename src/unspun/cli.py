@@ -213,6 +213,11 @@ ANN_OPTION = click.option("--ann", type=click.Choice(["auto", "exact", "hnsw"]),
                           help="Nearest-neighbour search: exact, HNSW (faiss), or auto (HNSW from 50,000 documents).")
 
 
+def _print_notes(notes: list[str]) -> None:
+    for n in notes:
+        click.echo(f"unspun: note: {n}", err=True)
+
+
 def _corpus(db: str, *, create: bool, **options):  # noqa: ANN003, ANN202
     from unspun.corpus import Corpus, CorpusOptions
 
@@ -296,6 +301,7 @@ def stories(db, as_json, no_findings) -> None:  # noqa: ANN001
     try:
         with _corpus(db, create=False) as corpus:
             items = corpus.stories(findings=not no_findings)
+            _print_notes(corpus.notes())
     except UnspunError as exc:
         _fail(exc)
         return
@@ -318,11 +324,15 @@ def story(story_id, db, as_json) -> None:  # noqa: ANN001
     try:
         with _corpus(db, create=False) as corpus:
             item = corpus.story(story_id)
+            _print_notes(corpus.notes())
     except UnspunError as exc:
         _fail(exc)
         return
     if as_json:
         _emit_json(item)
+        return
+    if item.get("merged_into"):
+        click.echo(f"{item['id']} was merged into {item['merged_into']} (see `unspun story {item['merged_into']}`)")
         return
     from rich.console import Console
 

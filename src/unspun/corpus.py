@@ -45,6 +45,9 @@ from unspun.store import DEFAULT_DB, Store, to_blob
 
 Progress = Callable[[str, int, int | None], None]
 
+KERNELS = {"represent": represent_stage.ALGORITHM, "candidates": candidate_stage.ALGORITHM, "stories": story_stage.ALGORITHM}
+"""The kernel versions this engine writes; rows made by older ones are reported by :meth:`Corpus.notes`."""
+
 
 @dataclass(frozen=True)
 class CorpusOptions:
@@ -217,6 +220,7 @@ class Corpus:
         if stories:
             t1 = time.perf_counter()
             self.build_stories(summary, progress=progress)
+            self.refresh_stories(progress=progress)
             summary.seconds_stories = time.perf_counter() - t1
         return summary
 
@@ -246,7 +250,7 @@ class Corpus:
                 "spans": to_blob(np.array([[s.start, s.end] for s in doc.sentences], dtype=np.int32).reshape(-1, 2), "<i4"),
                 "removed": json.dumps([{"text": r.text, "reason": r.reason} for r in doc.removed]),
                 "lead": to_blob(lv), "static": to_blob(sv, "<f2"), "minhash": to_blob(sig, "<u4"),
-                "names": json.dumps(sorted(names[k])),
+                "names": json.dumps(sorted(names[k])), "algorithm": dvs[k].algorithm,
             })
         with self.store.transaction():
             self.store.add_documents(rows)
@@ -294,6 +298,8 @@ class Corpus:
                 self.store.add_sentence_vectors(new_vectors)
                 self.store.add_pairs(pair_rows)
                 self.store.mark_verified(ids)
+                if pair_rows:
+                    self.store.mark_stories_stale()
             self.verified[rows] = True
             summary.verified += len(rows)
             summary.pairs += len(pair_rows)
@@ -314,13 +320,11 @@ class Corpus:
         new: dict[str, np.ndarray] = {}
         todo = [d for d in docs if d not in found]
         if todo:
-            texts = [s.text for d in todo for s in docs[d].sentences]
-            vecs = self.comparer.encoder.encode(texts) if texts else np.zeros((0, 384), np.float32)
-            k = 0
-            for d in todo:
-                n = len(docs[d].sentences)
-                new[d] = vecs[k: k + n]
-                k += n
+            from unspun.represent.embed import encode_groups
+
+            # one group per document: its vectors depend on its own sentences alone
+            mats = encode_groups(self.comparer.encoder, [[s.text for s in docs[d].sentences] for d in todo])
+            new = dict(zip(todo, mats))
             # Use what will be stored (float16), so a rerun from the store gives the same answer.
             found.update({d: v.astype(np.float16).astype(np.float32) for d, v in new.items()})
         for d, v in found.items():
@@ -361,32 +365,80 @@ class Corpus:
     def _share_distinctive_name(self, a: str, b: str) -> bool:
         return story_stage.share_distinctive_name(self.names[self.row[a]], self.names[self.row[b]], self.stats())
 
-    def _story_of(self) -> dict[str, str]:
-        return {d: story_stage.story_id(members) for members in self.components() for d in members}
+
+    def refresh_stories(self, *, progress: Progress | None = None) -> dict[str, int]:
+        """Materialise the stories in the store: group the stored pairs again (cheap), then
+        summarise only the stories whose members changed, record ids that were merged into
+        another story (or dissolved), and update the related-story lists. Returns counts."""
+        current = {story_stage.story_id(m): tuple(m) for m in self.components()}
+        changed_ids, removed = story_stage.reconcile(self.store.stored_memberships(), current)
+        if self.store.stories_rebuild():
+            changed_ids = list(current)  # migrated or re-kerneled: summarise every story again
+        owner = {d: sid for sid, members in current.items() for d in members}
+        changed = []
+        for start in range(0, len(changed_ids), 256):
+            part = changed_ids[start: start + 256]
+            self._style([d for sid in part for d in current[sid]])
+            changed.extend(self._summarize(list(current[sid]))[1] for sid in part)
+            if progress:
+                progress("summaries", min(start + 256, len(changed_ids)), len(changed_ids))
+        related = self._related(owner)
+        with self.store.transaction():
+            self.store.save_stories(changed, removed)
+            self.store.set_related(related)
+        return {"stories": len(current), "updated": len(changed), "merged_or_dissolved": len(removed)}
+
+    def _related(self, owner: dict[str, str]) -> dict[str, tuple[str, ...]]:
+        """Stories joined only by related-coverage edges (same event, written apart), per story."""
+        out: dict[str, set[str]] = {}
+        for p in self.store.related_edges(story_stage.RELATED_MIN_SAME_STORY):
+            if not story_stage.is_related(p, self.names[self.row[p["a"]]], self.names[self.row[p["b"]]], self.stats()):
+                continue
+            sa, sb = owner.get(p["a"]), owner.get(p["b"])
+            if sa and sb and sa != sb:
+                out.setdefault(sa, set()).add(sb)
+                out.setdefault(sb, set()).add(sa)
+        return {k: tuple(sorted(v)) for k, v in out.items()}
+
+    def _stored_stories_ready(self) -> None:
+        """Stories are read from the store; build them first when it has none yet (a migrated
+        store, or documents ingested with --no-stories and verified since)."""
+        self._load_index()
+        if not self.verified.all():
+            self.build_stories()
+        if self.store.stories_stale():
+            self.refresh_stories()
 
     def stories(self, *, findings: bool | None = None, limit_findings: int = 5) -> list[dict[str, Any]]:
-        """Every story (documents with at least one rewrite in the corpus), largest first."""
-        out = []
+        """Every stored story (documents with at least one rewrite in the corpus), largest first."""
+        self._stored_stories_ready()
         want = self.options.findings if findings is None else findings
-        everyone = [d for members in self.components() for d in members]
-        for start in range(0, len(everyone), 512):
-            self._style(everyone[start: start + 512])  # one read per batch, not per story
-        for members in self.components():
-            out.append(self._story_summary(members, want, limit_findings))
+        items = self.store.stories()
+        meta = self.store.metadata([d for st in items for d in st.members])
+        out = [self._story_summary(st, meta, want, limit_findings) for st in items]
         out.sort(key=lambda s: (-len(s["members"]), s["id"]))
         return out
 
     def story(self, story_id: str, *, findings: bool | None = None) -> dict[str, Any]:
-        """One story's provenance tree: origin, members (each once), edges with evidence, cross-links."""
-        for members in self.components():
-            if story_stage.story_id(members) == story_id:
-                meta, st = self._summarize(members)
-                want = self.options.findings if findings is None else findings
-                return story_to_dict(st, meta, self._tree_findings(st) if want else None)
-        raise InputError(story_id, "no such story in this store (see `unspun stories`)")
+        """One story's provenance tree: origin, members (each once), edges with evidence, cross-links.
 
-    def _story_summary(self, members: list[str], want_findings: bool, limit: int) -> dict[str, Any]:
-        meta, st = self._summarize(members)
+        An id that was merged into another story returns ``{"id", "merged_into"}``; an id never
+        seen (or dissolved) is an InputError."""
+        self._stored_stories_ready()
+        found = self.store.stories([story_id])
+        if not found:
+            known, merged_into = self.store.story_fate(story_id)
+            if known and merged_into:
+                return {"id": story_id, "merged_into": merged_into}
+            if known:
+                raise InputError(story_id, "is no longer a story: its documents are no longer joined to a rewrite")
+            raise InputError(story_id, "no such story in this store (see `unspun stories`)")
+        st = found[0]
+        want = self.options.findings if findings is None else findings
+        return story_to_dict(st, self.store.metadata(list(st.members)), self._tree_findings(st) if want else None)
+
+    def _story_summary(self, st: Story, meta: dict[str, dict[str, Any]], want_findings: bool, limit: int) -> dict[str, Any]:
+        members = list(st.members)
         relations = [{"from": e.source, "to": e.target, "kind": e.kind, "direction": "known" if e.directed else "unknown",
                       "same_story": e.evidence.get("same_story")} for e in st.edges]
         found: list[dict[str, Any]] = []
@@ -468,7 +520,7 @@ class Corpus:
 
         ``source`` is article text (``str``), a file (``pathlib.Path``) or a loaded Document.
         """
-        self._load_index()
+        self._stored_stories_ready()
         doc = load(source, doc_id="query", options=self._compare_options)
         vec = self.comparer.sentence_vectors(doc)
         static = self.static.encode([((doc.title + ". ") if doc.title else "") + doc.text])[0]
@@ -477,7 +529,7 @@ class Corpus:
             return []
         others = self.store.documents([self.ids[j] for j in cands])
         vectors, _ = self._vectors(others)
-        story_of = self._story_of()
+        story_of = self.store.story_of(list(others))
         query_names = frozenset(name_set([s.text for s in doc.sentences], doc.title))
         stats = self.stats()
         best: dict[str, dict[str, Any]] = {}
@@ -494,6 +546,7 @@ class Corpus:
             entry["documents"].append({"id": d, "same_story": c.scores.same_story,
                                        "coverage": {"stored": c.scores.a_coverage, "new": c.scores.b_coverage}})
         out = sorted(best.values(), key=lambda m: -m["score"])[:limit]
+        sizes = {st.id: len(st.members) for st in self.store.stories([m["story"] for m in out if m["story"]])}
         for m in out:
             m["documents"].sort(key=lambda x: -x["same_story"])
             m["score"] = round(m["score"], 4)
@@ -502,13 +555,17 @@ class Corpus:
                 m["closest_document"] = m["documents"][0]["id"]
                 m["members"] = 1
             else:
-                m["members"] = len(next((c for c in self.components() if story_stage.story_id(c) == m["story"]), []))
+                m["members"] = sizes.get(m["story"], 0)
             m["documents"] = [x["id"] for x in m["documents"]]
         return out
 
+    def notes(self) -> list[str]:
+        """Plain-words notes about the store: rows made by older kernel versions than this unspun's."""
+        return self.store.outdated(KERNELS)
+
     def summary(self) -> dict[str, Any]:
         return {"documents": self.store.count("documents"), "pairs": self.store.count("pairs"),
-                "rejected": self.store.count("rejected"), "stories": len(self.components())}
+                "rejected": self.store.count("rejected"), "stories": self.store.count("stories")}
 
 
 def _site(doc: Document, meta: dict[str, Any]) -> str | None:

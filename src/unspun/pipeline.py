@@ -119,12 +119,8 @@ class Comparer:
             emb_a, emb_b = vectors_a[0], vectors_b[0]
             lead_cos = float(vectors_a[1] @ vectors_b[1])
         elif self.encoder is not None:
-            na, nb = len(doc_a.sentences), len(doc_b.sentences)
-            texts = [s.text for s in doc_a.sentences] + [s.text for s in doc_b.sentences]
-            texts += [lead_text(doc_a.title, doc_a.text), lead_text(doc_b.title, doc_b.text)]
-            vecs = self.encoder.encode(texts)
-            emb_a, emb_b = vecs[:na], vecs[na : na + nb]
-            lead_cos = float(vecs[-2] @ vecs[-1])
+            (emb_a, lead_a), (emb_b, lead_b) = self.sentence_vectors_many([doc_a, doc_b])
+            lead_cos = float(lead_a @ lead_b)
         fa, names_a = self._features(doc_a, emb_a)
         fb, names_b = self._features(doc_b, emb_b)
         timings["represent"] = time.perf_counter() - t
@@ -177,8 +173,18 @@ class Comparer:
 
     def sentence_vectors(self, doc: Document) -> tuple:
         """(sentence matrix, lead vector) of a document, as :meth:`compare_documents` uses them."""
-        vecs = self.encoder.encode([s.text for s in doc.sentences] + [lead_text(doc.title, doc.text)])
-        return vecs[:-1], vecs[-1]
+        return self.sentence_vectors_many([doc])[0]
+
+    def sentence_vectors_many(self, docs: list[Document]) -> list[tuple]:
+        """(sentence matrix, lead vector) per document, each a function of that document alone
+        (batch-independent, see :mod:`unspun.represent.embed`), encoded in one call."""
+        from unspun.represent.embed import encode_groups
+
+        groups: list[list[str]] = []
+        for d in docs:
+            groups += [[s.text for s in d.sentences], [lead_text(d.title, d.text)]]
+        mats = encode_groups(self.encoder, groups)
+        return [(mats[2 * k], mats[2 * k + 1][0]) for k in range(len(docs))]
 
     def _run_drift(self, doc_a, doc_b, alignment):  # noqa: ANN001, ANN202
         from unspun import drift

@@ -162,7 +162,7 @@ class DocumentVectors:
     static: Any  # numpy float32 (256,)
     minhash: Any  # numpy uint32 signature
     names: frozenset[str]
-    algorithm: str = "unspun.represent.v1"
+    algorithm: str = "unspun.represent.v2"
 
 
 @dataclass(frozen=True)

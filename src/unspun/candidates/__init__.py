@@ -29,6 +29,7 @@ import numpy as np
 
 from unspun.represent.minhash import LSHIndex, jaccard
 
+ALGORITHM = "unspun.candidates.v1"
 ANN_MIN_DOCS = 50_000
 ANN_MODES = ("auto", "exact", "hnsw")
 

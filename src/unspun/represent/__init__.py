@@ -11,7 +11,7 @@ from unspun.represent.text import content_terms, name_tokens, normalized, number
 
 __all__ = ["SentenceFeatures", "featurize", "document_vectors", "ALGORITHM"]
 
-ALGORITHM = "unspun.represent.v1"
+ALGORITHM = "unspun.represent.v2"  # v2: each lead and each document encoded on its own (batch-independent)
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,10 @@ def document_vectors(docs: list[Document], lead_encoder, static_encoder) -> list
 
     if not docs:
         return []
-    lead = lead_encoder.encode([lead_text(d.title, d.text) for d in docs])
+    from unspun.represent.embed import encode_groups
+
+    # each lead alone: its vector must not depend on which documents share the batch
+    lead = [m[0] for m in encode_groups(lead_encoder, [[lead_text(d.title, d.text)] for d in docs])]
     static = static_encoder.encode([((d.title + ". ") if d.title else "") + d.text for d in docs])
     return [DocumentVectors(d.id, lv, sv, signature(d.text), frozenset(name_set([s.text for s in d.sentences], d.title)), ALGORITHM)
             for d, lv, sv in zip(docs, lead, static)]

@@ -5,7 +5,8 @@ leaves the store as it was after the last complete batch. Vectors are stored as
 little-endian float32/float16 BLOBs and searched in numpy (DuckDB extensions that
 download at run time are not used).
 
-Schema (version 1):
+Schema (version 2; a version-1 store is migrated in place when opened for writing, see
+``_MIGRATIONS``):
 
 * ``documents``  one row per document: id, metadata, extracted text, sentence spans,
   removed boilerplate, the candidate vectors (lead, static, MinHash), ``seq`` (ingest
@@ -14,7 +15,13 @@ Schema (version 1):
 * ``sentence_vectors``  per-document MiniLM sentence embeddings (float16), computed
   the first time a document is verified against another.
 * ``pairs``      verified candidate pairs (a before b in ingest order): scores, links,
-  and drift findings once computed.
+  and drift findings once computed; ``algorithm`` names the kernels that made them.
+* ``stories``    the materialised stories (updated after each ingest): members, origin,
+  provenance tree, cross-links, related stories; ``story_members`` maps documents to them;
+  ``story_history`` remembers ids that were merged into another story (or dissolved).
+
+Every document row records the represent kernel that made its vectors (``algorithm``), every
+pair the align and stories kernels; ``Store.outdated()`` says when rows come from older kernels.
 """
 
 from __future__ import annotations
@@ -29,11 +36,20 @@ from typing import Any, Iterable, Iterator
 import numpy as np
 
 from unspun.errors import InputError, MissingExtra
-from unspun.records import Document, Pair, Rejected, Removed, Sentence
+from unspun.records import Document, Edge, Pair, Rejected, Removed, Sentence, Story
 from unspun.report.json import link_to_dict
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DEFAULT_DB = "unspun.duckdb"
+
+_STORIES = """
+CREATE TABLE IF NOT EXISTS stories (
+    story_id TEXT PRIMARY KEY, members TEXT NOT NULL, origin TEXT, origin_reason TEXT, root TEXT,
+    edges TEXT, cross_links TEXT, related TEXT, algorithm TEXT, updated_at TIMESTAMP
+);
+CREATE TABLE IF NOT EXISTS story_members (doc_id TEXT PRIMARY KEY, story_id TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS story_history (old_id TEXT PRIMARY KEY, merged_into TEXT, changed_at TIMESTAMP);
+"""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -49,7 +65,8 @@ CREATE TABLE IF NOT EXISTS documents (
     removed TEXT,
     lead BLOB, static BLOB, minhash BLOB, names TEXT,
     verified BOOLEAN DEFAULT FALSE,
-    added_at TIMESTAMP
+    added_at TIMESTAMP,
+    algorithm TEXT
 );
 CREATE TABLE IF NOT EXISTS rejected (source TEXT, doc_id TEXT, stage TEXT, reason TEXT, rejected_at TIMESTAMP);
 CREATE TABLE IF NOT EXISTS sentence_vectors (doc_id TEXT PRIMARY KEY, vecs BLOB);
@@ -59,7 +76,21 @@ CREATE TABLE IF NOT EXISTS pairs (
     kind TEXT, links TEXT, findings TEXT, algorithm TEXT, evidence TEXT,
     PRIMARY KEY (a, b)
 );
-"""
+""" + _STORIES
+
+
+
+def _migrate_1_to_2(con) -> None:  # noqa: ANN001
+    """v2 adds kernel versions on document rows (NULL = made by the v1 kernels) and the stored
+    stories; they are built from the existing pairs the next time the corpus is opened."""
+    con.execute("ALTER TABLE documents ADD COLUMN algorithm TEXT")
+    con.execute(_STORIES)
+    con.execute("INSERT OR REPLACE INTO meta VALUES ('stories_stale', '1')")
+    con.execute("INSERT OR REPLACE INTO meta VALUES ('stories_rebuild', '1')")
+
+
+# version -> step to the next version (sqlite-utils style: each step small, run in order, in one transaction)
+_MIGRATIONS = {1: _migrate_1_to_2}
 
 
 def _insert_many(con, sql_head: str, rows: list[list[Any]], width: int, chunk: int = 256) -> None:  # noqa: ANN001
@@ -108,12 +139,31 @@ class Store:
             raise InputError(str(path), f"cannot be opened as a DuckDB store ({msg[:120]})") from None
         except duckdb.Error as exc:
             raise InputError(str(path), f"is not a DuckDB store ({str(exc).splitlines()[0][:120]})") from None
+        version = self._version()
+        if version is not None and version > SCHEMA_VERSION:
+            raise InputError(str(path), f"was written by a newer unspun (schema version {version}; this one reads up to {SCHEMA_VERSION})")
         if not read_only:
+            if version is not None and version < SCHEMA_VERSION:
+                self._migrate(version)
             self.con.execute(_SCHEMA)
             self.con.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
-        version = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        if version and int(version[0]) != SCHEMA_VERSION:
-            raise InputError(str(path), f"has schema version {version[0]}, this unspun reads version {SCHEMA_VERSION}")
+        elif version is not None and version < SCHEMA_VERSION:
+            raise InputError(str(path), f"has schema version {version}; open it once for writing (e.g. `unspun stories --db {path}`) to migrate it to {SCHEMA_VERSION}")
+
+    def _version(self) -> int | None:
+        try:
+            row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        except Exception:  # noqa: BLE001 - a new, empty file has no meta table yet
+            return None
+        return int(row[0]) if row else None
+
+    def _migrate(self, version: int) -> None:
+        """Run the migration steps from ``version`` up to SCHEMA_VERSION, all in one transaction."""
+        with self.transaction():
+            while version < SCHEMA_VERSION:
+                _MIGRATIONS[version](self.con)
+                version += 1
+                self.con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(version)])
 
     def __enter__(self) -> "Store":
         return self
@@ -161,11 +211,11 @@ class Store:
         _insert_many(
             self.con,
             "INSERT INTO documents (doc_id, seq, content_hash, text_hash, copy_of, title, source, url, published, path, format,"
-            " text, spans, removed, lead, static, minhash, names, added_at)",
+            " text, spans, removed, lead, static, minhash, names, added_at, algorithm)",
             [[r["doc_id"], r["seq"], r["content_hash"], r["text_hash"], r.get("copy_of"), r.get("title"), r.get("source"), r.get("url"),
               r.get("published"), r.get("path"), r.get("format"), r["text"], r["spans"], r.get("removed"),
-              r.get("lead"), r.get("static"), r.get("minhash"), r.get("names"), now] for r in rows],
-            19,
+              r.get("lead"), r.get("static"), r.get("minhash"), r.get("names"), now, r.get("algorithm")] for r in rows],
+            20,
         )
 
     def add_rejected(self, items: Iterable[Rejected]) -> None:
@@ -174,7 +224,7 @@ class Store:
             _insert_many(self.con, "INSERT INTO rejected", rows, 5)
 
     def count(self, table: str) -> int:
-        assert table in {"documents", "rejected", "pairs", "sentence_vectors"}
+        assert table in {"documents", "rejected", "pairs", "sentence_vectors", "stories"}
         return int(self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
     def document(self, doc_id: str) -> Document | None:
@@ -258,6 +308,10 @@ class Store:
         return [{"a": r[0], "b": r[1], "same_story": r[2], "a_coverage": r[3], "b_coverage": r[4],
                  "evidence": json.loads(r[5]) if r[5] else {}} for r in rows]
 
+    def related_edges(self, threshold: float) -> list[dict[str, Any]]:
+        """Pairs at or above the same_story threshold (the caller tells rewrites from related coverage)."""
+        return self.candidate_edges(threshold, 0.0)
+
     def pairs_among(self, ids: list[str]) -> list[dict[str, Any]]:
         rows = self.con.execute(
             "SELECT a, b, same_story, a_coverage, b_coverage, kind, links, findings, evidence FROM pairs"
@@ -270,6 +324,89 @@ class Store:
     def set_findings(self, a: str, b: str, findings: dict[str, list[dict[str, Any]]]) -> None:
         """Findings of the pair, keyed by the id of the version taken as the source (A)."""
         self.con.execute("UPDATE pairs SET findings = ? WHERE a = ? AND b = ?", [json.dumps(findings), a, b])
+
+    # --- stories ------------------------------------------------------------------------------
+
+    def _flag(self, key: str) -> bool:
+        row = self.con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return bool(row and row[0] == "1")
+
+    def stories_stale(self) -> bool:
+        """True when pairs were added (or the store migrated) since the stories were last saved."""
+        return self._flag("stories_stale")
+
+    def stories_rebuild(self) -> bool:
+        """True after a migration: every story must be summarised again, not only changed ones."""
+        return self._flag("stories_rebuild")
+
+    def mark_stories_stale(self) -> None:
+        self.con.execute("INSERT OR REPLACE INTO meta VALUES ('stories_stale', '1')")
+
+    def stored_memberships(self) -> dict[str, tuple[str, ...]]:
+        """story id -> members (ingest order) of every stored story."""
+        return {r[0]: tuple(json.loads(r[1])) for r in self.con.execute("SELECT story_id, members FROM stories").fetchall()}
+
+    def save_stories(self, changed: list[Story], removed: dict[str, str | None]) -> None:
+        """Write changed stories (replacing their rows and memberships) and drop ``removed`` ids,
+        remembering what each was merged into (None: dissolved). Call inside a transaction."""
+        gone = list(removed) + [st.id for st in changed]
+        if gone:
+            self.con.execute("DELETE FROM stories WHERE story_id IN (SELECT unnest(?))", [gone])
+            self.con.execute("DELETE FROM story_members WHERE story_id IN (SELECT unnest(?))", [gone])
+        members = [m for st in changed for m in st.members]
+        if members:
+            self.con.execute("DELETE FROM story_members WHERE doc_id IN (SELECT unnest(?))", [members])
+        now = _now()
+        if changed:
+            _insert_many(self.con, "INSERT INTO stories (story_id, members, origin, origin_reason, root, edges, cross_links,"
+                         " related, algorithm, updated_at)",
+                         [[st.id, json.dumps(list(st.members)), st.origin, st.origin_reason, st.root,
+                           json.dumps([_edge_row(e) for e in st.edges]), json.dumps([_edge_row(e) for e in st.cross_links]),
+                           json.dumps(list(st.related)), st.algorithm, now] for st in changed], 10)
+            _insert_many(self.con, "INSERT INTO story_members (doc_id, story_id)", [[m, st.id] for st in changed for m in st.members], 2)
+        if removed:
+            _insert_many(self.con, "INSERT OR REPLACE INTO story_history (old_id, merged_into, changed_at)",
+                         [[old, new, now] for old, new in removed.items()], 3)
+        # an id that is a story again is no longer "merged"
+        if changed:
+            self.con.execute("DELETE FROM story_history WHERE old_id IN (SELECT unnest(?))", [[st.id for st in changed]])
+        self.con.execute("INSERT OR REPLACE INTO meta VALUES ('stories_stale', '0')")
+        self.con.execute("INSERT OR REPLACE INTO meta VALUES ('stories_rebuild', '0')")
+
+    def set_related(self, related: dict[str, tuple[str, ...]]) -> None:
+        """Replace the related-story lists (they change when any story does)."""
+        self.con.execute("UPDATE stories SET related = '[]'")
+        for sid, rel in related.items():
+            self.con.execute("UPDATE stories SET related = ? WHERE story_id = ?", [json.dumps(list(rel)), sid])
+
+    def stories(self, ids: list[str] | None = None) -> list[Story]:
+        sql = "SELECT story_id, members, origin, origin_reason, root, edges, cross_links, related, algorithm FROM stories"
+        rows = self.con.execute(sql + (" WHERE story_id IN (SELECT unnest(?))" if ids is not None else ""),
+                                [ids] if ids is not None else []).fetchall()
+        return [Story(r[0], tuple(json.loads(r[1])), r[2], r[3] or "", r[4],
+                      tuple(_edge_from(x) for x in json.loads(r[5] or "[]")), tuple(_edge_from(x) for x in json.loads(r[6] or "[]")),
+                      tuple(json.loads(r[7] or "[]")), r[8] or "") for r in rows]
+
+    def story_of(self, ids: list[str]) -> dict[str, str]:
+        rows = self.con.execute("SELECT doc_id, story_id FROM story_members WHERE doc_id IN (SELECT unnest(?))", [ids]).fetchall()
+        return dict(rows)
+
+    def story_fate(self, story_id: str) -> tuple[bool, str | None]:
+        """(known, merged_into) of an id that is no longer a story: merged into another, or dissolved (None)."""
+        row = self.con.execute("SELECT merged_into FROM story_history WHERE old_id = ?", [story_id]).fetchone()
+        return (row is not None, row[0] if row else None)
+
+    def outdated(self, current: dict[str, str]) -> list[str]:
+        """Plain-words notes on rows made by kernels older than ``current`` (kind -> algorithm name)."""
+        notes = []
+        old_docs = self.con.execute("SELECT count(*) FROM documents WHERE algorithm IS DISTINCT FROM ?", [current["represent"]]).fetchone()[0]
+        if old_docs:
+            notes.append(f"{old_docs} document(s) were represented by an older kernel than {current['represent']}: "
+                         "their candidate vectors may differ slightly from a fresh ingest (re-ingest into a new store to refresh)")
+        old_pairs = self.con.execute("SELECT count(*) FROM pairs WHERE NOT contains(algorithm, ?)", [current["stories"]]).fetchone()[0]
+        if old_pairs:
+            notes.append(f"{old_pairs} pair(s) were verified by older kernels than {current['stories']}")
+        return notes
 
     def rejected(self) -> list[dict[str, Any]]:
         rows = self.con.execute("SELECT source, doc_id, stage, reason FROM rejected ORDER BY rejected_at").fetchall()
@@ -300,3 +437,12 @@ def stored_or_path(db: str | os.PathLike, args: list[str], as_path: Any) -> list
         else:
             raise InputError(x, f"is neither a document id in {db} nor a file")
     return out
+
+
+def _edge_row(e: Edge) -> dict[str, Any]:
+    return {"source": e.source, "target": e.target, "kind": e.kind, "directed": e.directed, "reason": e.reason,
+            "same_story": e.same_story, "evidence": e.evidence}
+
+
+def _edge_from(d: dict[str, Any]) -> Edge:
+    return Edge(d["source"], d["target"], d["kind"], bool(d["directed"]), d["reason"], float(d["same_story"]), d.get("evidence") or {})

@@ -110,6 +110,18 @@ def is_edge(pair: dict[str, Any], names_a: frozenset[str], names_b: frozenset[st
             and share_distinctive_name(names_a, names_b, stats))
 
 
+RELATED_MIN_SAME_STORY = 0.5
+"""A pair that is not a rewrite is *related coverage* when the compare verdict still calls it one
+story (same_story at the compare threshold) and the two share a distinctive name."""
+
+
+def is_related(pair: dict[str, Any], names_a: frozenset[str], names_b: frozenset[str], stats: CorpusStats) -> bool:
+    """Same event, independently written: not a rewrite edge, but the same story by the compare
+    verdict and sharing a distinctive name. Related pairs never join stories; they are listed."""
+    return (pair["same_story"] >= RELATED_MIN_SAME_STORY and bool(stats.distinctive(names_a) & stats.distinctive(names_b))
+            and not is_edge(pair, names_a, names_b, stats))
+
+
 class _UnionFind:
     def __init__(self, items: list[str]) -> None:
         self.parent = {i: i for i in items}
@@ -189,6 +201,23 @@ def components(ids: list[str], edges: list[ScoredEdge], *, neighbours: int = STO
     for i in ids:
         groups.setdefault(uf.find(i), []).append(i)
     return [g for g in groups.values() if len(g) > 1]
+
+
+def reconcile(stored: dict[str, tuple[str, ...]], current: dict[str, tuple[str, ...]]) -> tuple[list[str], dict[str, str | None]]:
+    """What changed between the stored stories and the stories now (id -> members in ingest order):
+    the ids to (re)write, and each stored id that no longer exists with the story most of its
+    members are now in ("merged into"), or None when they are in no story (dissolved)."""
+    changed = [sid for sid, members in current.items() if stored.get(sid) != members]
+    owner = {d: sid for sid, members in current.items() for d in members}
+    removed: dict[str, str | None] = {}
+    for sid, members in stored.items():
+        if sid not in current:
+            heirs: dict[str, int] = {}
+            for d in members:
+                if d in owner:
+                    heirs[owner[d]] = heirs.get(owner[d], 0) + 1
+            removed[sid] = max(sorted(heirs), key=lambda h: heirs[h]) if heirs else None
+    return changed, removed
 
 
 def story_id(members: list[str]) -> str:
