@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from unspun import config
 from unspun.errors import EXIT_INTERNAL, EXIT_OK, EXIT_PARTIAL, InputError, UnspunError
 from unspun.report.json import comparison_to_dict
 
@@ -157,7 +158,7 @@ def _batch(pairs_path: str, output: str | None, opts) -> int:  # noqa: ANN001
     """One JSON result per input line; a bad line gets an error result and the batch goes on."""
     from rich.progress import Progress
 
-    from unspun.pipeline import Comparer, batch_item_sources
+    from unspun.pipeline import Comparer, compare_lines
 
     if pairs_path == "-":
         lines = sys.stdin.read().splitlines()
@@ -172,30 +173,18 @@ def _batch(pairs_path: str, output: str | None, opts) -> int:  # noqa: ANN001
     comparer = Comparer(opts)
     for w in comparer.warnings:
         click.echo(f"unspun: warning: {w}", err=True)
+    from unspun.report.json import batch_result_to_dict
+
     out = open(output, "w", encoding="utf-8") if output else sys.stdout
     failed = 0
+    base = Path(pairs_path).parent if pairs_path != "-" else Path.cwd()
     try:
         with Progress(transient=True, disable=not sys.stderr.isatty(), console=_stderr_console()) as progress:
             task = progress.add_task("comparing", total=len(lines))
-            for n, line in enumerate(lines, 1):
+            for item_id, result in compare_lines(comparer, lines, pairs_path, base):
                 progress.advance(task)
-                if not line.strip():
-                    continue
-                item_id: Any = f"line-{n}"
-                try:
-                    try:
-                        item = json.loads(line)
-                    except json.JSONDecodeError as exc:
-                        raise InputError(f"{pairs_path}:{n}", f"not valid JSON ({exc.msg})") from None
-                    if not isinstance(item, dict):
-                        raise InputError(f"{pairs_path}:{n}", "each line must be a JSON object")
-                    item_id = item.get("id", item_id)
-                    a, b = batch_item_sources(item, f"{pairs_path}:{n}", base=Path(pairs_path).parent if pairs_path != "-" else Path.cwd())
-                    result = {"id": item_id, **comparison_to_dict(comparer.compare(a, b))}
-                except UnspunError as exc:
-                    failed += 1
-                    result = {"id": item_id, "error": {"message": str(exc), "exit_code": exc.exit_code}}
-                out.write(json.dumps(result, ensure_ascii=False) + "\n")
+                failed += isinstance(result, UnspunError)
+                out.write(json.dumps(batch_result_to_dict(item_id, result), ensure_ascii=False) + "\n")
                 out.flush()
     finally:
         if output:
@@ -209,8 +198,8 @@ DB_OPTION = click.option("--db", default="unspun.duckdb", show_default=True, typ
                          help="The corpus store (an embedded DuckDB file).")
 
 
-ANN_OPTION = click.option("--ann", type=click.Choice(["auto", "exact", "hnsw"]), default="auto", show_default=True,  # candidates.ANN_MODES
-                          help="Nearest-neighbour search: exact, HNSW (faiss), or auto (HNSW from 50,000 documents).")
+ANN_OPTION = click.option("--ann", type=click.Choice(list(config.ANN_MODES)), default="auto", show_default=True,
+                          help=f"Nearest-neighbour search: exact, HNSW (faiss), or auto (HNSW from {config.ANN_MIN_DOCS:,} documents).")
 
 
 def _print_notes(notes: list[str]) -> None:
@@ -229,7 +218,7 @@ def _corpus(db: str, *, create: bool, **options):  # noqa: ANN003, ANN202
 @DB_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("--no-stories", is_flag=True, help="Only store the documents; verify candidates later (`unspun ingest` again or `unspun stories`).")
-@click.option("--batch-size", type=click.IntRange(min=1), default=64, show_default=True, help="Documents per transaction.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=config.INGEST_BATCH_SIZE, show_default=True, help="Documents per transaction.")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=None, help="Largest document accepted (default 50 MB).")
 @ANN_OPTION
 def ingest(paths, db, as_json, no_stories, batch_size, max_bytes, ann) -> None:  # noqa: ANN001
@@ -346,7 +335,7 @@ def story(story_id, db, as_json) -> None:  # noqa: ANN001
 @click.argument("file")
 @DB_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the matches as JSON.")
-@click.option("--limit", type=click.IntRange(min=1), default=5, show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), default=config.MATCH_LIMIT, show_default=True, help="Most stories to return.")
 @ANN_OPTION
 def match(file, db, as_json, limit, ann) -> None:  # noqa: ANN001
     """Which stored stories does this new article (a file, or '-') rewrite? Best first."""

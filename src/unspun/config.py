@@ -24,3 +24,15 @@ def threads() -> int:
     if env and env.isdigit() and int(env) > 0:
         return int(env)
     return max(1, min(8, os.cpu_count() or 1))
+
+
+# Corpus defaults shared by the library (CorpusOptions, Corpus.match) and the CLI options, so the
+# two never disagree. Light constants only: the CLI reads them without importing an engine.
+INGEST_BATCH_SIZE = 64
+"""Documents per ingest transaction: large enough to amortise encoder calls, small enough that an
+interrupted ingest loses little work."""
+MATCH_LIMIT = 5
+"""Stories returned by ``match`` by default."""
+ANN_MODES = ("auto", "exact", "hnsw")
+ANN_MIN_DOCS = 50_000
+"""``ann="auto"`` switches from exact search to HNSW from this many documents (bench/corpus_eval.py growth curve)."""

@@ -8,18 +8,19 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Union
+from typing import Any, Iterator, Union
 
 from unspun import align as align_stage
 from unspun import segment as segment_stage
 from unspun.align import AlignOptions
 from unspun.align.scores import lead_text, name_set, pair_features, scores
 from unspun.drift import DriftOptions
-from unspun.errors import InputError, MissingExtra, ModelNotBuilt, OptionsError
+from unspun.errors import InputError, MissingExtra, ModelNotBuilt, OptionsError, UnspunError
 from unspun.extract import ExtractOptions, extract
 from unspun.read import read_path, read_text
 from unspun.records import Comparison, Document, RawDocument
@@ -200,6 +201,31 @@ def _default_id(source: Source, fallback: str) -> str | None:
     if isinstance(source, (str, bytes)):
         return fallback
     return None
+
+
+def compare_lines(comparer: Comparer, lines: list[str], where: str, base: Path) -> Iterator[tuple[Any, Comparison | UnspunError]]:
+    """The batch loop of ``compare --pairs``: one (id, Comparison or error) per non-empty JSONL line.
+
+    A bad line (not JSON, not an object, bad sources, unreadable documents) yields its error and
+    the batch goes on. ``where`` names the input in errors (``FILE:LINE``); relative ``*_path``
+    values are resolved against ``base``.
+    """
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        item_id: Any = f"line-{n}"
+        try:
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{where}:{n}", f"not valid JSON ({exc.msg})") from None
+            if not isinstance(item, dict):
+                raise InputError(f"{where}:{n}", "each line must be a JSON object")
+            item_id = item.get("id", item_id)
+            a, b = batch_item_sources(item, f"{where}:{n}", base=base)
+            yield item_id, comparer.compare(a, b)
+        except UnspunError as exc:
+            yield item_id, exc
 
 
 def batch_item_sources(item: dict, where: str, base: Path) -> tuple[Source, Source]:

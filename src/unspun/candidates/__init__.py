@@ -30,8 +30,7 @@ import numpy as np
 from unspun.represent.minhash import LSHIndex, jaccard
 
 ALGORITHM = "unspun.candidates.v1"
-ANN_MIN_DOCS = 50_000
-ANN_MODES = ("auto", "exact", "hnsw")
+from unspun.config import ANN_MIN_DOCS, ANN_MODES  # noqa: F401 - shared with the CLI; re-exported here
 
 
 class _Rows:

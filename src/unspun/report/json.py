@@ -108,6 +108,13 @@ def story_to_dict(story: Story, meta: dict[str, dict[str, Any]],
     }
 
 
+def batch_result_to_dict(item_id: Any, result: Comparison | Exception) -> dict[str, Any]:
+    """One line of ``compare --pairs`` output: the comparison under its id, or the error that stopped it."""
+    if isinstance(result, Comparison):
+        return {"id": item_id, **comparison_to_dict(result)}
+    return {"id": item_id, "error": {"message": str(result), "exit_code": getattr(result, "exit_code", 1)}}
+
+
 def to_dict(obj: Any) -> dict[str, Any]:
     """The JSON form of a record (a Comparison, Document, Link, Finding or Edge)."""
     for kind, fn in ((Comparison, comparison_to_dict), (Document, document_to_dict), (Link, link_to_dict),

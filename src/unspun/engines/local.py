@@ -1,0 +1,581 @@
+"""The local engine: a corpus of articles in a DuckDB store — ingest, find every story, infer who copied whom, match new articles.
+
+This is the local engine: it calls the same stage functions as ``unspun compare``
+(read, extract, segment, represent, align, drift) and keeps their results in the
+DuckDB store (:mod:`unspun.store`).
+
+Ingest runs in two resumable phases:
+
+1. **documents**: read, extract, segment and represent each new document (lead
+   embedding, static vector, MinHash), committed in batches;
+2. **stories**: for each document not yet verified, find candidates (MinHash LSH for
+   copies and light edits, nearest neighbours on the lead embedding and on the static
+   vector for paraphrased rewrites), verify them with the aligner, and store the
+   pairs; the document is marked verified in the same transaction.
+
+Stories are grown from verified same-story pairs (``stories.components``: best
+partners first, no chaining); they update incrementally because only new documents'
+candidates are verified, and grouping the stored pairs again is cheap.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from collections import Counter, OrderedDict
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+from unspun import candidates as candidate_stage
+from unspun import config
+from unspun import represent as represent_stage
+from unspun import stories as story_stage
+from unspun.align import AlignOptions
+from unspun.align.scores import SAME_STORY_THRESHOLD, name_set
+from unspun.errors import InputError, OptionsError, UnspunError
+from unspun.pipeline import CompareOptions, Comparer, document_from_raw, load
+from unspun.read.sources import iter_sources
+from unspun.records import Document, RawDocument, Rejected, Story, most_serious_first
+from unspun.report.json import finding_to_dict, member_to_dict, story_to_dict
+from unspun.represent.minhash import signature
+from unspun.store import DEFAULT_DB, Store, to_blob
+
+Progress = Callable[[str, int, int | None], None]
+
+KERNELS = {"represent": represent_stage.ALGORITHM, "candidates": candidate_stage.ALGORITHM, "stories": story_stage.ALGORITHM}
+"""The kernel versions this engine writes; rows made by older ones are reported by :meth:`Corpus.notes`."""
+
+
+@dataclass(frozen=True)
+class CorpusOptions:
+    """Candidate search and verification settings.
+
+    ``lead_k``/``lead_min``: nearest neighbours on the MiniLM lead embedding (title and
+    first ~100 words); ``static_k``/``static_min``: on the static full-text vector;
+    ``minhash_min``: estimated Jaccard of word 3-grams for an LSH candidate.
+    ``ann``: nearest-neighbour search "exact", through a faiss HNSW graph ("hnsw"),
+    or "auto": HNSW from ``ann_min_docs`` documents on, when faiss-cpu is installed.
+    Tuned on bench/corpus_eval.py (see BENCHMARKS.md).
+    """
+
+    batch_size: int = config.INGEST_BATCH_SIZE
+    lead_k: int = 8
+    lead_min: float = 0.55
+    static_k: int = 8
+    static_min: float = 0.9
+    minhash_min: float = 0.3
+    max_candidates: int = 16
+    findings: bool = True
+    max_bytes: int | None = None
+    ann: str = "auto"
+    ann_min_docs: int = candidate_stage.ANN_MIN_DOCS
+
+    def __post_init__(self) -> None:
+        if self.batch_size < 1:
+            raise OptionsError("CorpusOptions.batch_size must be >= 1")
+        if self.ann not in candidate_stage.ANN_MODES:
+            raise OptionsError(f"CorpusOptions.ann must be one of {', '.join(candidate_stage.ANN_MODES)}")
+        for name in ("lead_min", "static_min", "minhash_min"):
+            if not -1.0 <= getattr(self, name) <= 1.0:
+                raise OptionsError(f"CorpusOptions.{name} must be in [-1, 1]")
+
+
+@dataclass
+class IngestSummary:
+    read: int = 0
+    added: int = 0
+    duplicates: int = 0
+    copies: int = 0
+    rejected: list[Rejected] = field(default_factory=list)
+    verified: int = 0
+    pairs: int = 0
+    seconds_documents: float = 0.0
+    seconds_stories: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "read": self.read, "added": self.added, "duplicates": self.duplicates, "copies": self.copies,
+            "rejected": [{"source": r.source, "id": r.doc_id, "stage": r.stage, "reason": r.reason} for r in self.rejected],
+            "verified_documents": self.verified, "pairs_checked": self.pairs,
+            "seconds": {"documents": round(self.seconds_documents, 2), "stories": round(self.seconds_stories, 2)},
+        }
+
+
+def _hash(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+class Corpus:
+    """The corpus operations over one store file."""
+
+    def __init__(self, db: str | os.PathLike = DEFAULT_DB, options: CorpusOptions | None = None, *,
+                 read_only: bool = False, create: bool = True, compare_options: CompareOptions | None = None) -> None:
+        self.options = options or CorpusOptions()
+        self.store = Store(db, read_only=read_only, create=create)
+        self._compare_options = compare_options or CompareOptions(
+            findings=False, embeddings="require", max_bytes=self.options.max_bytes,
+            align=AlignOptions(link_single_sentences=False))
+        self._comparer: Comparer | None = None
+        self._static = None
+        self._index_loaded = False
+        self._components: list[list[str]] | None = None
+        self._sentvecs: OrderedDict[str, np.ndarray] = OrderedDict()  # sentence embeddings in memory (LRU)
+        self._sentvec_limit = 50_000
+        self._styles: dict[str, float] = {}
+
+    # --- lifecycle ----------------------------------------------------------------------
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> "Corpus":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def comparer(self) -> Comparer:
+        if self._comparer is None:
+            self._comparer = Comparer(self._compare_options)
+        return self._comparer
+
+    @property
+    def static(self):  # noqa: ANN201
+        if self._static is None:
+            from unspun.represent.static import StaticEncoder
+
+            self._static = StaticEncoder()
+        return self._static
+
+    # --- in-memory index --------------------------------------------------------------------
+
+    def _load_index(self) -> None:
+        if self._index_loaded:
+            return
+        ids, lead, static, sigs, verified, names = self.store.vectors()
+        self.names = [frozenset(n) for n in names]
+        self.name_df = Counter(n for ns in self.names for n in ns)
+        self.ids = ids
+        self.row = {d: i for i, d in enumerate(ids)}
+        self.index = candidate_stage.Index.build(lead, static, sigs, ann=self.options.ann, ann_min_docs=self.options.ann_min_docs)
+        self.verified = verified
+        self._index_loaded = True
+
+    def _append_index(self, doc_ids: list[str], lead: np.ndarray, static: np.ndarray, sigs: list[np.ndarray],
+                      names: list[frozenset[str]]) -> None:
+        base = len(self.ids)
+        self.names.extend(names)
+        self.name_df.update(n for ns in names for n in ns)
+        self.ids.extend(doc_ids)
+        for k, d in enumerate(doc_ids):
+            self.row[d] = base + k
+        self.index.append(lead, static, sigs)
+        self.verified = np.concatenate([self.verified, np.zeros(len(doc_ids), dtype=bool)])
+
+    # --- phase 1: documents -------------------------------------------------------------------
+
+    def ingest(self, paths: list[str], *, stories: bool = True, progress: Progress | None = None) -> IngestSummary:
+        """Add the documents under ``paths``; then (``stories``) verify their candidates."""
+        self._load_index()
+        summary = IngestSummary()
+        t0 = time.perf_counter()
+        batch: list[tuple[RawDocument, Document]] = []
+        rejected: list[Rejected] = []
+        seen: dict[str, str] = {}
+        crash_after = int(os.environ.get("UNSPUN_TEST_CRASH_AFTER_BATCHES", "0") or 0)
+        batches = 0
+        for item in iter_sources(paths, max_bytes=self.options.max_bytes):
+            summary.read += 1
+            if progress:
+                progress("documents", summary.read, None)
+            if isinstance(item, Rejected):
+                rejected.append(item)
+                continue
+            raw_hash = _hash(item.text)
+            known = seen.get(item.id) or self.store.hash_of(item.id)
+            if known is not None:
+                if known == raw_hash:
+                    summary.duplicates += 1
+                else:
+                    rejected.append(Rejected(item.meta.get("path", item.id), "read",
+                                             "an id already in the store with different content", item.id))
+                continue
+            try:
+                doc = document_from_raw(item, self._compare_options)
+            except UnspunError as exc:
+                rejected.append(Rejected(item.meta.get("path", item.id), "extract", getattr(exc, "problem", str(exc)), item.id))
+                continue
+            seen[item.id] = raw_hash
+            batch.append((item, doc))
+            if len(batch) >= self.options.batch_size:
+                batches += 1
+                self._flush(batch, rejected, summary, crash=crash_after and batches > crash_after)
+                batch, rejected = [], []
+        self._flush(batch, rejected, summary, crash=False)
+        summary.seconds_documents = time.perf_counter() - t0
+        if stories:
+            t1 = time.perf_counter()
+            self.build_stories(summary, progress=progress)
+            self.refresh_stories(progress=progress)
+            summary.seconds_stories = time.perf_counter() - t1
+        return summary
+
+    def _flush(self, batch: list[tuple[RawDocument, Document]], rejected: list[Rejected], summary: IngestSummary, *, crash: bool) -> None:
+        if not batch and not rejected:
+            return
+        docs = [d for _, d in batch]
+        dvs = represent_stage.document_vectors(docs, self.comparer.encoder, self.static) if docs else []
+        lead = np.array([v.lead for v in dvs], dtype=np.float32).reshape(-1, 384)
+        static = np.array([v.static for v in dvs], dtype=np.float32).reshape(-1, 256)
+        sigs = [v.minhash for v in dvs]
+        names = [v.names for v in dvs]
+        seq = self.store.next_seq()
+        rows = []
+        copies_in_batch: dict[str, str] = {}
+        for k, ((raw, doc), lv, sv, sig) in enumerate(zip(batch, lead, static, sigs)):
+            th = _hash(doc.text)
+            copy_of = copies_in_batch.get(th) or self.store.first_with_text(th)
+            copies_in_batch.setdefault(th, doc.id)
+            summary.copies += copy_of is not None
+            meta = raw.meta
+            rows.append({
+                "doc_id": doc.id, "seq": seq + k, "content_hash": _hash(raw.text), "text_hash": th, "copy_of": copy_of,
+                "title": doc.title or meta.get("title"), "source": meta.get("source") or _site(doc, meta),
+                "url": meta.get("url") or doc.meta.get("url"), "published": meta.get("published") or doc.meta.get("published"),
+                "path": meta.get("path"), "format": raw.format, "text": doc.text,
+                "spans": to_blob(np.array([[s.start, s.end] for s in doc.sentences], dtype=np.int32).reshape(-1, 2), "<i4"),
+                "removed": json.dumps([{"text": r.text, "reason": r.reason} for r in doc.removed]),
+                "lead": to_blob(lv), "static": to_blob(sv, "<f2"), "minhash": to_blob(sig, "<u4"),
+                "names": json.dumps(sorted(names[k])), "algorithm": dvs[k].algorithm,
+            })
+        with self.store.transaction():
+            self.store.add_documents(rows)
+            if crash:
+                os._exit(137)  # test hook: die mid-transaction, as a killed process would
+            self.store.add_rejected(rejected)
+        summary.added += len(rows)
+        summary.rejected.extend(rejected)
+        self._append_index([d.id for d in docs], lead, static.astype(np.float16).astype(np.float32), sigs, names)
+        self._components = None
+
+    # --- phase 2: candidates and verification ----------------------------------------------------
+
+    def candidates(self, row: int | None, lead: np.ndarray, static: np.ndarray, sig: np.ndarray) -> list[int]:
+        """Rows worth verifying against one document (its own row excluded), best first."""
+        return self.candidates_many([row], lead[None, :], static[None, :], [sig])[0]
+
+    def candidates_many(self, rows: list[int | None], lead: np.ndarray, static: np.ndarray, sigs: list[np.ndarray]) -> list[list[int]]:
+        o = self.options
+        return candidate_stage.search(self.index, rows, lead, static, sigs, lead_k=o.lead_k, lead_min=o.lead_min,
+                                      static_k=o.static_k, static_min=o.static_min, minhash_min=o.minhash_min,
+                                      max_candidates=o.max_candidates)
+
+    def build_stories(self, summary: IngestSummary | None = None, *, progress: Progress | None = None, chunk: int = 32) -> IngestSummary:
+        """Verify the candidates of every document not yet verified (resumable)."""
+        self._load_index()
+        summary = summary or IngestSummary()
+        todo = [i for i in range(len(self.ids)) if not self.verified[i]]
+        for start in range(0, len(todo), chunk):
+            rows = todo[start: start + chunk]
+            ids = [self.ids[i] for i in rows]
+            known = self.store.known_pairs(ids)
+            wanted: list[tuple[str, str]] = []
+            found = self.candidates_many(rows, self.index.lead[rows], self.index.static[rows], [self.index.sigs[i] for i in rows])
+            for i, cands in zip(rows, found):
+                for j in cands:
+                    a, b = (self.ids[i], self.ids[j]) if i < j else (self.ids[j], self.ids[i])
+                    if not self._share_distinctive_name(a, b):
+                        continue  # could never become a story edge: do not spend a verification on it
+                    if (a, b) not in known:
+                        known.add((a, b))
+                        wanted.append((a, b))
+            pair_rows, new_vectors = self._verify(wanted)
+            with self.store.transaction():
+                self.store.add_sentence_vectors(new_vectors)
+                self.store.add_pairs(pair_rows)
+                self.store.mark_verified(ids)
+                if pair_rows:
+                    self.store.mark_stories_stale()
+            self.verified[rows] = True
+            summary.verified += len(rows)
+            summary.pairs += len(pair_rows)
+            if progress:
+                progress("stories", summary.verified, len(todo))
+        self._components = None
+        return summary
+
+    def _vectors(self, docs: dict[str, Document]) -> tuple[dict[str, tuple], dict[str, np.ndarray]]:
+        """(sentence matrix, lead vector) per document: from memory, else the store, else the encoder.
+
+        Returns the vectors and the newly computed matrices (to be stored with the batch).
+        """
+        found = {d: self._sentvecs[d] for d in docs if d in self._sentvecs}
+        missing = [d for d in docs if d not in found]
+        if missing:
+            found.update({d: v for d, v in self.store.sentence_vectors(missing).items() if len(v) == len(docs[d].sentences)})
+        new: dict[str, np.ndarray] = {}
+        todo = [d for d in docs if d not in found]
+        if todo:
+            from unspun.represent.embed import encode_groups
+
+            # one group per document: its vectors depend on its own sentences alone
+            mats = encode_groups(self.comparer.encoder, [[s.text for s in docs[d].sentences] for d in todo])
+            new = dict(zip(todo, mats))
+            # Use what will be stored (float16), so a rerun from the store gives the same answer.
+            found.update({d: v.astype(np.float16).astype(np.float32) for d, v in new.items()})
+        for d, v in found.items():
+            self._sentvecs[d] = v
+            self._sentvecs.move_to_end(d)
+        while len(self._sentvecs) > self._sentvec_limit:
+            self._sentvecs.popitem(last=False)
+        return {d: (found[d], self.index.lead[self.row[d]] if d in self.row else None) for d in docs}, new
+
+    def _verify(self, wanted: list[tuple[str, str]]) -> tuple[list, dict[str, np.ndarray]]:
+        if not wanted:
+            return [], {}
+        docs = self.store.documents(sorted({x for p in wanted for x in p}))
+        vectors, new = self._vectors(docs)
+        pairs = [story_stage.pair_from(self.comparer.compare_documents(docs[a], docs[b], vectors_a=vectors[a], vectors_b=vectors[b]), a, b)
+                 for a, b in wanted]
+        return pairs, new
+
+    # --- stories ----------------------------------------------------------------------------------
+
+    def components(self) -> list[list[str]]:
+        if self._components is None:
+            self._load_index()
+            edges = [(p["a"], p["b"], p["same_story"], p.get("evidence") or {}) for p in
+                     self.store.candidate_edges(SAME_STORY_THRESHOLD, story_stage.EDGE_MIN_COVERAGE_NAMED)
+                     if self._is_edge(p)]
+            self._components = story_stage.components(self.ids, edges)
+        return self._components
+
+    def stats(self) -> story_stage.CorpusStats:
+        """The corpus statistics the story rule reads (name document frequencies)."""
+        self._load_index()
+        return story_stage.CorpusStats(len(self.ids), self.name_df)
+
+    def _is_edge(self, p: dict[str, Any]) -> bool:
+        return story_stage.is_edge(p, self.names[self.row[p["a"]]], self.names[self.row[p["b"]]], self.stats())
+
+    def _share_distinctive_name(self, a: str, b: str) -> bool:
+        return story_stage.share_distinctive_name(self.names[self.row[a]], self.names[self.row[b]], self.stats())
+
+
+    def refresh_stories(self, *, progress: Progress | None = None) -> dict[str, int]:
+        """Materialise the stories in the store: group the stored pairs again (cheap), then
+        summarise only the stories whose members changed, record ids that were merged into
+        another story (or dissolved), and update the related-story lists. Returns counts."""
+        current = {story_stage.story_id(m): tuple(m) for m in self.components()}
+        changed_ids, removed = story_stage.reconcile(self.store.stored_memberships(), current)
+        if self.store.stories_rebuild():
+            changed_ids = list(current)  # migrated or re-kerneled: summarise every story again
+        owner = {d: sid for sid, members in current.items() for d in members}
+        changed = []
+        for start in range(0, len(changed_ids), 256):
+            part = changed_ids[start: start + 256]
+            self._style([d for sid in part for d in current[sid]])
+            changed.extend(self._summarize(list(current[sid]))[1] for sid in part)
+            if progress:
+                progress("summaries", min(start + 256, len(changed_ids)), len(changed_ids))
+        related = self._related(owner)
+        with self.store.transaction():
+            self.store.save_stories(changed, removed)
+            self.store.set_related(related)
+        return {"stories": len(current), "updated": len(changed), "merged_or_dissolved": len(removed)}
+
+    def _related(self, owner: dict[str, str]) -> dict[str, tuple[str, ...]]:
+        """Stories joined only by related-coverage edges (same event, written apart), per story."""
+        out: dict[str, set[str]] = {}
+        for p in self.store.related_edges(story_stage.RELATED_MIN_SAME_STORY):
+            if not story_stage.is_related(p, self.names[self.row[p["a"]]], self.names[self.row[p["b"]]], self.stats()):
+                continue
+            sa, sb = owner.get(p["a"]), owner.get(p["b"])
+            if sa and sb and sa != sb:
+                out.setdefault(sa, set()).add(sb)
+                out.setdefault(sb, set()).add(sa)
+        return {k: tuple(sorted(v)) for k, v in out.items()}
+
+    def _stored_stories_ready(self) -> None:
+        """Stories are read from the store; build them first when it has none yet (a migrated
+        store, or documents ingested with --no-stories and verified since)."""
+        self._load_index()
+        if not self.verified.all():
+            self.build_stories()
+        if self.store.stories_stale():
+            self.refresh_stories()
+
+    def stories(self, *, findings: bool | None = None, limit_findings: int = 5) -> list[dict[str, Any]]:
+        """Every stored story (documents with at least one rewrite in the corpus), largest first."""
+        self._stored_stories_ready()
+        want = self.options.findings if findings is None else findings
+        items = self.store.stories()
+        meta = self.store.metadata([d for st in items for d in st.members])
+        out = [self._story_summary(st, meta, want, limit_findings) for st in items]
+        out.sort(key=lambda s: (-len(s["members"]), s["id"]))
+        return out
+
+    def story(self, story_id: str, *, findings: bool | None = None) -> dict[str, Any]:
+        """One story's provenance tree: origin, members (each once), edges with evidence, cross-links.
+
+        An id that was merged into another story returns ``{"id", "merged_into"}``; an id never
+        seen (or dissolved) is an InputError."""
+        self._stored_stories_ready()
+        found = self.store.stories([story_id])
+        if not found:
+            known, merged_into = self.store.story_fate(story_id)
+            if known and merged_into:
+                return {"id": story_id, "merged_into": merged_into}
+            if known:
+                raise InputError(story_id, "is no longer a story: its documents are no longer joined to a rewrite")
+            raise InputError(story_id, "no such story in this store (see `unspun stories`)")
+        st = found[0]
+        want = self.options.findings if findings is None else findings
+        return story_to_dict(st, self.store.metadata(list(st.members)), self._tree_findings(st) if want else None)
+
+    def _story_summary(self, st: Story, meta: dict[str, dict[str, Any]], want_findings: bool, limit: int) -> dict[str, Any]:
+        members = list(st.members)
+        relations = [{"from": e.source, "to": e.target, "kind": e.kind, "direction": "known" if e.directed else "unknown",
+                      "same_story": e.evidence.get("same_story")} for e in st.edges]
+        found: list[dict[str, Any]] = []
+        if want_findings:
+            for fs in self._tree_findings(st).values():
+                found.extend(fs)
+        found = sorted((f for f in found if f["severity"] != "low"), key=lambda f: most_serious_first(f["severity"], f["confidence"]))[:limit]
+        dates = sorted(d for d in (story_stage.parse_date(meta[m].get("published")) for m in members) if d)
+        return {
+            "id": st.id,
+            "members": [member_to_dict(meta[m]) for m in members],
+            "origin": st.origin,
+            "origin_reason": st.origin_reason,
+            "sources": sorted({meta[m]["source"] for m in members if meta[m].get("source")}),
+            "date_span": [dates[0].isoformat(), dates[-1].isoformat()] if dates else None,
+            "relations": relations,
+            "related": list(st.related),
+            "findings": found,
+        }
+
+    def _summarize(self, members: list[str]) -> tuple[dict[str, dict[str, Any]], Story]:
+        """(metadata, Story record) of one story, from its stored pairs."""
+        meta = self.store.metadata(members)
+        pairs = [p for p in self.store.pairs_among(members) if self._is_edge(p)]
+        return meta, story_stage.summarize(members, pairs, meta, self._style(members))
+
+    def _tree_findings(self, st: Story) -> dict[tuple[str, str], list[dict[str, Any]]]:
+        """Findings along the tree only: each version against its parent (closest ancestor toward
+        the origin), never against a sibling; on an edge of unknown direction they say so."""
+        out = {}
+        for e in st.edges:
+            if e.kind == "unlinked":
+                continue
+            direction = "known" if e.directed else "unknown"
+            out[(e.source, e.target)] = [{**f, "pair": {**f["pair"], "direction": direction}}
+                                         for f in self._edge_findings(e.source, e.target)]
+        return out
+
+    def _style(self, members: list[str]) -> dict[str, float]:
+        """Machine-paraphrase style of each member (a provenance signal when dates are missing).
+
+        A document's text never changes under its id, so each is read and scored once.
+        """
+        missing = [d for d in members if d not in self._styles]
+        if missing:
+            self._styles.update({d: story_stage.machine_style(doc.text) for d, doc in self.store.documents(missing).items()})
+        return {d: self._styles[d] for d in members if d in self._styles}
+
+    def _edge_findings(self, src: str, dst: str) -> list[dict[str, Any]]:
+        """Drift findings of ``dst`` (B) against its source ``src`` (A), computed once and kept in the store."""
+        a, b = (src, dst) if self.row.get(src, 0) < self.row.get(dst, 0) else (dst, src)
+        cached = [p for p in self.store.pairs_among([a, b]) if p["a"] == a and p["b"] == b]
+        by_source = cached[0]["findings"] if cached and isinstance(cached[0]["findings"], dict) else {}
+        if src not in by_source:
+            docs = self.store.documents([src, dst])
+            vectors, new = self._vectors(docs)
+            c = self._drift_comparer().compare_documents(docs[src], docs[dst], vectors_a=vectors[src], vectors_b=vectors[dst])
+            by_source[src] = [finding_to_dict(f) for f in c.findings]
+            try:
+                self.store.add_sentence_vectors(new)
+                if cached:
+                    self.store.set_findings(a, b, by_source)
+            except Exception:  # noqa: BLE001 - a read-only store just does not cache
+                pass
+        return [{**f, "pair": {"from": src, "to": dst}} for f in by_source[src]]
+
+    def _drift_comparer(self) -> Comparer:
+        if not hasattr(self, "_dc"):
+            from dataclasses import replace
+
+            self._dc = Comparer(replace(self._compare_options, findings=True))
+            self._dc.encoder = self.comparer.encoder
+        return self._dc
+
+    # --- match ---------------------------------------------------------------------------------------
+
+    def match(self, source: str | os.PathLike | Document, *, limit: int = config.MATCH_LIMIT) -> list[dict[str, Any]]:
+        """Which stored stories does this article rewrite? Best first.
+
+        ``source`` is article text (``str``), a file (``pathlib.Path``) or a loaded Document.
+        """
+        self._stored_stories_ready()
+        doc = load(source, doc_id="query", options=self._compare_options)
+        vec = self.comparer.sentence_vectors(doc)
+        static = self.static.encode([((doc.title + ". ") if doc.title else "") + doc.text])[0]
+        cands = self.candidates(None, vec[1], static, signature(doc.text))
+        if not cands:
+            return []
+        others = self.store.documents([self.ids[j] for j in cands])
+        vectors, _ = self._vectors(others)
+        story_of = self.store.story_of(list(others))
+        query_names = frozenset(name_set([s.text for s in doc.sentences], doc.title))
+        stats = self.stats()
+        best: dict[str, dict[str, Any]] = {}
+        for d, other in others.items():
+            c = self.comparer.compare_documents(other, doc, vectors_a=vectors[d], vectors_b=vec)
+            pair = {"same_story": c.scores.same_story, "a_coverage": c.scores.a_coverage, "b_coverage": c.scores.b_coverage,
+                    "evidence": c.scores.evidence}
+            if not story_stage.is_edge(pair, self.names[self.row[d]], query_names, stats):
+                continue  # the same rule as story building: what match returns, `story` can open
+            sid = story_of.get(d)
+            key = sid or f"document:{d}"
+            entry = best.setdefault(key, {"story": sid, "score": 0.0, "documents": []})
+            entry["score"] = max(entry["score"], c.scores.same_story)
+            entry["documents"].append({"id": d, "same_story": c.scores.same_story,
+                                       "coverage": {"stored": c.scores.a_coverage, "new": c.scores.b_coverage}})
+        out = sorted(best.values(), key=lambda m: -m["score"])[:limit]
+        sizes = {st.id: len(st.members) for st in self.store.stories([m["story"] for m in out if m["story"]])}
+        for m in out:
+            m["documents"].sort(key=lambda x: -x["same_story"])
+            m["score"] = round(m["score"], 4)
+            if m["story"] is None:
+                # a stored document with no rewrite yet: there is no story to open, only the document
+                m["closest_document"] = m["documents"][0]["id"]
+                m["members"] = 1
+            else:
+                m["members"] = sizes.get(m["story"], 0)
+            m["documents"] = [x["id"] for x in m["documents"]]
+        return out
+
+    def notes(self) -> list[str]:
+        """Plain-words notes about the store: rows made by older kernel versions than this unspun's."""
+        return self.store.outdated(KERNELS)
+
+    def summary(self) -> dict[str, Any]:
+        return {"documents": self.store.count("documents"), "pairs": self.store.count("pairs"),
+                "rejected": self.store.count("rejected"), "stories": self.store.count("stories")}
+
+
+def _site(doc: Document, meta: dict[str, Any]) -> str | None:
+    site = doc.meta.get("site")
+    if site:
+        return site
+    url = meta.get("url")
+    if url:
+        from urllib.parse import urlparse
+
+        return urlparse(url).hostname
+    return None
