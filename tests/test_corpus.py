@@ -305,3 +305,27 @@ def test_merged_story_id_still_opens(store, tmp_path):
     out = load_json_stdout(run_cli("story", "s00000gone0", "--db", str(db), "--json"))
     assert out == {"id": "s00000gone0", "merged_into": target}
     assert target in run_cli("story", "s00000gone0", "--db", str(db)).stdout.decode()
+
+
+RELATED = DATA / "related.jsonl"
+
+
+@pytest.fixture(scope="module")
+def related_store(tmp_path_factory):
+    db = tmp_path_factory.mktemp("related") / "related.duckdb"
+    load_json_stdout(run_cli("ingest", str(CORPUS), str(RELATED), "--db", str(db), "--json"))
+    return db
+
+
+def test_follow_up_and_same_outlet_coverage_are_related_not_rewrites(related_store):
+    """A follow-up from the same outlet (new news, reused background) and three different match
+    articles on one club stay out of the story; the follow-up is listed as related coverage."""
+    out = load_json_stdout(run_cli("stories", "--db", str(related_store), "--json", "--no-findings"))
+    by_member = {m["id"]: s for s in out["stories"] for m in s["members"]}
+    mayor = by_member["mayor-original"]
+    assert {m["id"] for m in mayor["members"]} == {"mayor-original", "mayor-rewrite"}
+    assert "mayor-followup" not in by_member
+    assert "mayor-followup" in mayor["related_documents"]
+    assert not any(d in by_member for d in ("rovers-injury", "rovers-draw", "rovers-report"))
+    assert groups(out).keys() >= {s["id"] for s in out["stories"]}  # the original three stories are still there
+    assert len(out["stories"]) == 4

@@ -158,3 +158,29 @@ def test_reconcile_keeps_ids_and_says_what_was_merged() -> None:
     assert sorted(changed) == ["s1", "s9"]  # s3 unchanged is not rewritten
     assert removed == {"s2": "s1", "s4": "s9"}  # s2's members are all in s1 now; g left every story, h is in s9
     assert reconcile(stored, {})[1] == dict.fromkeys(stored)  # all dissolved
+
+
+def test_same_outlet_pairs_are_rewrites_only_when_republished() -> None:
+    from unspun.stories import CorpusStats, edge_relation
+
+    stats = CorpusStats(1000, {})
+    names = frozenset({"Harrow", "Eastwick", "Okafor"})
+    follow_up = {"same_story": 0.84, "a_coverage": 0.58, "b_coverage": 0.57, "kind": "edited",
+                 "evidence": {**PARAPHRASE, "lead_link": 0.55}}
+    assert edge_relation(follow_up, names, names, stats) == "rewrite"  # outlets unknown: the pair's evidence decides
+    assert edge_relation(follow_up, names, names, stats, ("Herald", "herald ")) == "related"  # same outlet, new lead
+    republished = {**follow_up, "evidence": {**PARAPHRASE, "lead_link": 0.97}}
+    assert edge_relation(republished, names, names, stats, ("herald", "herald")) == "rewrite"
+    unrelated = {**follow_up, "same_story": 0.2}
+    assert edge_relation(unrelated, names, names, stats) is None
+
+
+def test_related_coverage_explains_away_the_rewrite_of_its_source() -> None:
+    from unspun.stories import explain_away
+
+    # X is A's same-outlet follow-up (related); B rewrites A; X resembles B no more than A
+    rel = {("a", "b"): "rewrite", ("a", "x"): "related", ("b", "x"): "rewrite"}
+    ss = {("a", "b"): 0.9, ("a", "x"): 0.84, ("b", "x"): 0.85}
+    assert explain_away(rel, ss) == {("a", "b"): "rewrite", ("a", "x"): "related", ("b", "x"): "related"}
+    # ...but a version far closer to B than to A is B's own rewrite
+    assert explain_away(rel, {**ss, ("b", "x"): 0.95})[("b", "x")] == "rewrite"

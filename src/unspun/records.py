@@ -211,7 +211,8 @@ class Story:
     """A story (kernel :func:`unspun.stories.summarize`): members in ingest order, at most one
     origin (``None`` with ``origin_reason`` when nothing gives a direction), the provenance tree
     (every member once: ``edges`` reach every member but the root), extra parents as
-    ``cross_links``, and the ids of related stories (same event, independently written)."""
+    ``cross_links``, and related coverage (same event, independently written): other stories'
+    ids, and documents that are in no story."""
 
     id: str
     members: tuple[str, ...]
@@ -221,4 +222,5 @@ class Story:
     edges: tuple[Edge, ...]
     cross_links: tuple[Edge, ...] = ()
     related: tuple[str, ...] = ()
+    related_documents: tuple[str, ...] = ()  # related coverage that is in no story (a lone document)
     algorithm: str = "unspun.stories.v2"

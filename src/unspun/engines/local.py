@@ -123,6 +123,7 @@ class Corpus:
         self._static = None
         self._index_loaded = False
         self._components: list[list[str]] | None = None
+        self._relation_cache: tuple[dict[tuple[str, str], str | None], list[dict[str, Any]]] | None = None
         self._sentvecs: OrderedDict[str, np.ndarray] = OrderedDict()  # sentence embeddings in memory (LRU)
         self._sentvec_limit = 50_000
         self._styles: dict[str, float] = {}
@@ -157,8 +158,9 @@ class Corpus:
     def _load_index(self) -> None:
         if self._index_loaded:
             return
-        ids, lead, static, sigs, verified, names = self.store.vectors()
+        ids, lead, static, sigs, verified, names, sources = self.store.vectors()
         self.names = [frozenset(n) for n in names]
+        self.sources: list[str | None] = list(sources)
         self.name_df = Counter(n for ns in self.names for n in ns)
         self.ids = ids
         self.row = {d: i for i, d in enumerate(ids)}
@@ -167,9 +169,10 @@ class Corpus:
         self._index_loaded = True
 
     def _append_index(self, doc_ids: list[str], lead: np.ndarray, static: np.ndarray, sigs: list[np.ndarray],
-                      names: list[frozenset[str]]) -> None:
+                      names: list[frozenset[str]], sources: list[str | None]) -> None:
         base = len(self.ids)
         self.names.extend(names)
+        self.sources.extend(sources)
         self.name_df.update(n for ns in names for n in ns)
         self.ids.extend(doc_ids)
         for k, d in enumerate(doc_ids):
@@ -260,8 +263,9 @@ class Corpus:
             self.store.add_rejected(rejected)
         summary.added += len(rows)
         summary.rejected.extend(rejected)
-        self._append_index([d.id for d in docs], lead, static.astype(np.float16).astype(np.float32), sigs, names)
-        self._components = None
+        self._append_index([d.id for d in docs], lead, static.astype(np.float16).astype(np.float32), sigs, names,
+                           [r["source"] for r in rows])
+        self._components = self._relation_cache = None
 
     # --- phase 2: candidates and verification ----------------------------------------------------
 
@@ -306,7 +310,7 @@ class Corpus:
             summary.pairs += len(pair_rows)
             if progress:
                 progress("stories", summary.verified, len(todo))
-        self._components = None
+        self._components = self._relation_cache = None
         return summary
 
     def _vectors(self, docs: dict[str, Document]) -> tuple[dict[str, tuple], dict[str, np.ndarray]]:
@@ -348,20 +352,36 @@ class Corpus:
 
     def components(self) -> list[list[str]]:
         if self._components is None:
-            self._load_index()
-            edges = [(p["a"], p["b"], p["same_story"], p.get("evidence") or {}) for p in
-                     self.store.candidate_edges(SAME_STORY_THRESHOLD, story_stage.EDGE_MIN_COVERAGE_NAMED)
-                     if self._is_edge(p)]
+            rel, pairs = self._relations()
+            edges = [(p["a"], p["b"], p["same_story"], p.get("evidence") or {}) for p in pairs
+                     if rel[(p["a"], p["b"])] == "rewrite" and p["same_story"] >= SAME_STORY_THRESHOLD]
             self._components = story_stage.components(self.ids, edges)
         return self._components
+
+    def _relations(self) -> tuple[dict[tuple[str, str], str | None], list[dict[str, Any]]]:
+        """Every stored pair at the related floor with its relation ("rewrite", "related", None),
+        after :func:`unspun.stories.explain_away`; computed once per corpus state."""
+        if self._relation_cache is None:
+            self._load_index()
+            pairs = self.store.candidate_edges(story_stage.RELATED_MIN_SAME_STORY, 0.0)
+            rel = {(p["a"], p["b"]): self._relation(p) for p in pairs}
+            rel = story_stage.explain_away(rel, {(p["a"], p["b"]): p["same_story"] for p in pairs})
+            self._relation_cache = (rel, pairs)
+        return self._relation_cache
 
     def stats(self) -> story_stage.CorpusStats:
         """The corpus statistics the story rule reads (name document frequencies)."""
         self._load_index()
         return story_stage.CorpusStats(len(self.ids), self.name_df)
 
+    def _relation(self, p: dict[str, Any]) -> str | None:
+        """"rewrite", "related" or None for a stored pair (:func:`unspun.stories.edge_relation`)."""
+        a, b = self.row[p["a"]], self.row[p["b"]]
+        return story_stage.edge_relation(p, self.names[a], self.names[b], self.stats(), (self.sources[a], self.sources[b]))
+
     def _is_edge(self, p: dict[str, Any]) -> bool:
-        return story_stage.is_edge(p, self.names[self.row[p["a"]]], self.names[self.row[p["b"]]], self.stats())
+        """A stored pair is a story edge: its relation, after explain-away, is "rewrite"."""
+        return self._relations()[0].get((p["a"], p["b"])) == "rewrite"
 
     def _share_distinctive_name(self, a: str, b: str) -> bool:
         return story_stage.share_distinctive_name(self.names[self.row[a]], self.names[self.row[b]], self.stats())
@@ -389,17 +409,24 @@ class Corpus:
             self.store.set_related(related)
         return {"stories": len(current), "updated": len(changed), "merged_or_dissolved": len(removed)}
 
-    def _related(self, owner: dict[str, str]) -> dict[str, tuple[str, ...]]:
-        """Stories joined only by related-coverage edges (same event, written apart), per story."""
-        out: dict[str, set[str]] = {}
-        for p in self.store.related_edges(story_stage.RELATED_MIN_SAME_STORY):
-            if not story_stage.is_related(p, self.names[self.row[p["a"]]], self.names[self.row[p["b"]]], self.stats()):
-                continue
+    def _related(self, owner: dict[str, str]) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+        """Per story: the other stories and the lone documents joined to it only by related coverage
+        (same event, written independently; see :func:`unspun.stories.edge_relation`)."""
+        stories: dict[str, set[str]] = {}
+        docs: dict[str, set[str]] = {}
+        rel, pairs = self._relations()
+        for p in pairs:
             sa, sb = owner.get(p["a"]), owner.get(p["b"])
-            if sa and sb and sa != sb:
-                out.setdefault(sa, set()).add(sb)
-                out.setdefault(sb, set()).add(sa)
-        return {k: tuple(sorted(v)) for k, v in out.items()}
+            if (sa is None and sb is None) or sa == sb or rel[(p["a"], p["b"])] != "related":
+                continue
+            for mine, other, doc in ((sa, sb, p["b"]), (sb, sa, p["a"])):
+                if mine is None:
+                    continue
+                if other is None:
+                    docs.setdefault(mine, set()).add(doc)
+                else:
+                    stories.setdefault(mine, set()).add(other)
+        return {k: (tuple(sorted(stories.get(k, ()))), tuple(sorted(docs.get(k, ())))) for k in set(stories) | set(docs)}
 
     def _stored_stories_ready(self) -> None:
         """Stories are read from the store; build them first when it has none yet (a migrated
@@ -457,6 +484,7 @@ class Corpus:
             "date_span": [dates[0].isoformat(), dates[-1].isoformat()] if dates else None,
             "relations": relations,
             "related": list(st.related),
+            "related_documents": list(st.related_documents),
             "findings": found,
         }
 
@@ -538,7 +566,8 @@ class Corpus:
             c = self.comparer.compare_documents(other, doc, vectors_a=vectors[d], vectors_b=vec)
             pair = {"same_story": c.scores.same_story, "a_coverage": c.scores.a_coverage, "b_coverage": c.scores.b_coverage,
                     "evidence": c.scores.evidence}
-            if not story_stage.is_edge(pair, self.names[self.row[d]], query_names, stats):
+            if not story_stage.is_edge(pair, self.names[self.row[d]], query_names, stats,
+                                       (self.sources[self.row[d]], doc.meta.get("source") or doc.meta.get("site"))):
                 continue  # the same rule as story building: what match returns, `story` can open
             sid = story_of.get(d)
             key = sid or f"document:{d}"

@@ -104,6 +104,7 @@ def story_to_dict(story: Story, meta: dict[str, dict[str, Any]],
         "edges": edges,
         "cross_links": [edge_to_dict(e) for e in story.cross_links],
         "related": list(story.related),
+        "related_documents": list(story.related_documents),
         "algorithm": story.algorithm,
     }
 

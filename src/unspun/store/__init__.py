@@ -45,7 +45,7 @@ DEFAULT_DB = "unspun.duckdb"
 _STORIES = """
 CREATE TABLE IF NOT EXISTS stories (
     story_id TEXT PRIMARY KEY, members TEXT NOT NULL, origin TEXT, origin_reason TEXT, root TEXT,
-    edges TEXT, cross_links TEXT, related TEXT, algorithm TEXT, updated_at TIMESTAMP
+    edges TEXT, cross_links TEXT, related TEXT, related_documents TEXT, algorithm TEXT, updated_at TIMESTAMP
 );
 CREATE TABLE IF NOT EXISTS story_members (doc_id TEXT PRIMARY KEY, story_id TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS story_history (old_id TEXT PRIMARY KEY, merged_into TEXT, changed_at TIMESTAMP);
@@ -249,16 +249,16 @@ class Store:
         rows = self.con.execute(sql + (" WHERE doc_id IN (SELECT unnest(?))" if ids is not None else ""), [ids] if ids is not None else []).fetchall()
         return {r[0]: {"id": r[0], "title": r[1], "source": r[2], "published": r[3], "url": r[4], "seq": r[5], "copy_of": r[6]} for r in rows}
 
-    def vectors(self) -> tuple[list[str], np.ndarray, np.ndarray, list[np.ndarray], np.ndarray, list[list[str]]]:
-        """All documents' ids, lead vectors, static vectors, MinHash signatures, verified flags and names, in seq order."""
-        rows = self.con.execute("SELECT doc_id, lead, static, minhash, verified, names FROM documents ORDER BY seq").fetchall()
+    def vectors(self) -> tuple[list[str], np.ndarray, np.ndarray, list[np.ndarray], np.ndarray, list[list[str]], list[str | None]]:
+        """All documents' ids, lead vectors, static vectors, MinHash signatures, verified flags, names and sources, in seq order."""
+        rows = self.con.execute("SELECT doc_id, lead, static, minhash, verified, names, source FROM documents ORDER BY seq").fetchall()
         ids = [r[0] for r in rows]
         lead = np.stack([from_blob(r[1]) for r in rows]) if rows else np.zeros((0, 384), np.float32)
         static = np.stack([from_blob(r[2], "<f2").astype(np.float32) for r in rows]) if rows else np.zeros((0, 256), np.float32)
         sigs = [from_blob(r[3], "<u4") for r in rows]
         verified = np.array([bool(r[4]) for r in rows], dtype=bool)
         names = [json.loads(r[5]) if r[5] else [] for r in rows]
-        return ids, lead, static, sigs, verified, names
+        return ids, lead, static, sigs, verified, names, [r[6] for r in rows]
 
     def mark_verified(self, ids: list[str]) -> None:
         if ids:
@@ -301,25 +301,35 @@ class Store:
         return {(a, b) for a, b in rows}
 
     def candidate_edges(self, threshold: float, min_coverage: float) -> list[dict[str, Any]]:
-        """Pairs that pass the score and coverage floors (the caller applies the full edge rule)."""
-        rows = self.con.execute(
-            "SELECT a, b, same_story, a_coverage, b_coverage, evidence FROM pairs"
-            " WHERE same_story >= ? AND greatest(a_coverage, b_coverage) >= ?", [threshold, min_coverage]).fetchall()
-        return [{"a": r[0], "b": r[1], "same_story": r[2], "a_coverage": r[3], "b_coverage": r[4],
-                 "evidence": json.loads(r[5]) if r[5] else {}} for r in rows]
+        """Pairs that pass the score and coverage floors (the caller applies the full edge rule).
 
-    def related_edges(self, threshold: float) -> list[dict[str, Any]]:
-        """Pairs at or above the same_story threshold (the caller tells rewrites from related coverage)."""
-        return self.candidate_edges(threshold, 0.0)
+        Pairs verified before ``lead_link`` was part of their evidence get it from their links here."""
+        rows = self.con.execute(
+            "SELECT a, b, same_story, a_coverage, b_coverage, evidence, kind,"
+            " CASE WHEN contains(evidence, '\"lead_link\"') THEN NULL ELSE links END FROM pairs"
+            " WHERE same_story >= ? AND greatest(a_coverage, b_coverage) >= ?", [threshold, min_coverage]).fetchall()
+        out = []
+        for r in rows:
+            evidence = json.loads(r[5]) if r[5] else {}
+            if r[7] is not None:
+                evidence["lead_link"] = _lead_link(json.loads(r[7]))
+            out.append({"a": r[0], "b": r[1], "same_story": r[2], "a_coverage": r[3], "b_coverage": r[4],
+                        "evidence": evidence, "kind": r[6]})
+        return out
 
     def pairs_among(self, ids: list[str]) -> list[dict[str, Any]]:
         rows = self.con.execute(
             "SELECT a, b, same_story, a_coverage, b_coverage, kind, links, findings, evidence FROM pairs"
             " WHERE a IN (SELECT unnest(?)) AND b IN (SELECT unnest(?))", [ids, ids]
         ).fetchall()
-        return [{"a": r[0], "b": r[1], "same_story": r[2], "a_coverage": r[3], "b_coverage": r[4], "kind": r[5],
-                 "links": json.loads(r[6]) if r[6] else [], "findings": json.loads(r[7]) if r[7] else None,
-                 "evidence": json.loads(r[8]) if r[8] else {}} for r in rows]
+        out = []
+        for r in rows:
+            links = json.loads(r[6]) if r[6] else []
+            evidence = json.loads(r[8]) if r[8] else {}
+            evidence.setdefault("lead_link", _lead_link(links))
+            out.append({"a": r[0], "b": r[1], "same_story": r[2], "a_coverage": r[3], "b_coverage": r[4], "kind": r[5],
+                        "links": links, "findings": json.loads(r[7]) if r[7] else None, "evidence": evidence})
+        return out
 
     def set_findings(self, a: str, b: str, findings: dict[str, list[dict[str, Any]]]) -> None:
         """Findings of the pair, keyed by the id of the version taken as the source (A)."""
@@ -373,19 +383,26 @@ class Store:
         self.con.execute("INSERT OR REPLACE INTO meta VALUES ('stories_stale', '0')")
         self.con.execute("INSERT OR REPLACE INTO meta VALUES ('stories_rebuild', '0')")
 
-    def set_related(self, related: dict[str, tuple[str, ...]]) -> None:
-        """Replace the related-story lists (they change when any story does)."""
-        self.con.execute("UPDATE stories SET related = '[]'")
-        for sid, rel in related.items():
-            self.con.execute("UPDATE stories SET related = ? WHERE story_id = ?", [json.dumps(list(rel)), sid])
+    def set_related(self, related: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]) -> None:
+        """Replace the related lists, story id -> (related story ids, related lone documents): they
+        change whenever any story does, so all are rewritten in one statement."""
+        self.con.execute("UPDATE stories SET related = '[]', related_documents = '[]'")
+        rows = [[sid, json.dumps(list(st)), json.dumps(list(docs))] for sid, (st, docs) in related.items()]
+        if rows:
+            self.con.execute("CREATE TEMP TABLE IF NOT EXISTS _related (story_id TEXT, related TEXT, related_documents TEXT)")
+            self.con.execute("DELETE FROM _related")
+            _insert_many(self.con, "INSERT INTO _related", rows, 3)
+            self.con.execute("UPDATE stories SET related = r.related, related_documents = r.related_documents"
+                             " FROM _related r WHERE stories.story_id = r.story_id")
 
     def stories(self, ids: list[str] | None = None) -> list[Story]:
-        sql = "SELECT story_id, members, origin, origin_reason, root, edges, cross_links, related, algorithm FROM stories"
+        sql = ("SELECT story_id, members, origin, origin_reason, root, edges, cross_links, related, algorithm, related_documents"
+               " FROM stories")
         rows = self.con.execute(sql + (" WHERE story_id IN (SELECT unnest(?))" if ids is not None else ""),
                                 [ids] if ids is not None else []).fetchall()
         return [Story(r[0], tuple(json.loads(r[1])), r[2], r[3] or "", r[4],
                       tuple(_edge_from(x) for x in json.loads(r[5] or "[]")), tuple(_edge_from(x) for x in json.loads(r[6] or "[]")),
-                      tuple(json.loads(r[7] or "[]")), r[8] or "") for r in rows]
+                      tuple(json.loads(r[7] or "[]")), tuple(json.loads(r[9] or "[]")), r[8] or "") for r in rows]
 
     def story_of(self, ids: list[str]) -> dict[str, str]:
         rows = self.con.execute("SELECT doc_id, story_id FROM story_members WHERE doc_id IN (SELECT unnest(?))", [ids]).fetchall()
@@ -446,3 +463,9 @@ def _edge_row(e: Edge) -> dict[str, Any]:
 
 def _edge_from(d: dict[str, Any]) -> Edge:
     return Edge(d["source"], d["target"], d["kind"], bool(d["directed"]), d["reason"], float(d["same_story"]), d.get("evidence") or {})
+
+
+def _lead_link(links: list[dict[str, Any]]) -> float:
+    from unspun.stories import lead_link
+
+    return round(lead_link(links), 4)
