@@ -58,11 +58,11 @@ def build_corpus(data: Path, domains: str, distractors: int | None, holdout: int
         model_of[f"rw:{r['id']}"] = r["model"]
     extra = []
     for r in read_jsonl(data / "bbc_news_corpus" / "articles.jsonl.gz"):
-        extra.append({"id": r["id"], "text": (r.get("title") or "") + "\n\n" + r["text"]})
+        extra.append({"id": r["id"], "text": (r.get("title") or "") + "\n\n" + r["text"], "source": "BBC News"})
     for r in read_jsonl(data / "reuters21578" / "articles.jsonl.gz"):
         if r.get("body"):
             extra.append({"id": f"reuters:{r['newid']}", "text": ((r.get("title") or "").title() + "\n\n" + r["body"]),
-                          "published": r.get("date")})
+                          "published": r.get("date"), "source": "Reuters"})
     rng.shuffle(extra)
     if distractors is not None:
         extra = extra[:distractors]
@@ -153,6 +153,7 @@ def run(docs, gold, model_of, held, options: CorpusOptions, workdir: Path, label
     t_docs = time.perf_counter() - t0
     t1 = time.perf_counter()
     corpus.build_stories(summary)
+    corpus.refresh_stories()  # materialise them in the store, as `unspun ingest` does
     t_stories = time.perf_counter() - t1
     comps = corpus.components()
     story_of = {d: k for k, members in enumerate(comps) for d in members}
@@ -223,7 +224,9 @@ def evaluate(res: dict, docs, gold, model_of) -> dict:
         if len(origs) == 1:
             origin_n += 1
             origin_ok += corpus.story(story_id(members), findings=False)["origin"] == origs[0]
+    new = new_measures(res, gold)
     return {
+        **new,
         "origin_accuracy": origin_ok / max(1, origin_n),
         "recall_by_model": {m: v[0] / v[1] for m, v in sorted(by_model.items())},
         "recall": total[0] / total[1],
@@ -237,6 +240,59 @@ def evaluate(res: dict, docs, gold, model_of) -> dict:
         "distractor_near_duplicate_stories": near_dup,
         "mixed_originals": mixed,
         "with_distractors": with_distractor,
+    }
+
+
+LABELS = Path(__file__).parent / "labels" / "bbc_joined.jsonl"
+
+
+def new_measures(res: dict, gold: dict) -> dict:
+    """Wrong joins the l2r labels cannot see, and whether findings compare versions with ancestors.
+
+    * different originals on one subject: each l2r original's 5 nearest other originals by static
+      vector; a pair in one story is a wrong join;
+    * distinct BBC articles: the joined BBC pairs read by hand (bench/labels/bbc_joined.jsonl,
+      'related' = a different report on the same story); one in one story is a wrong join;
+    * directed edges (and their medium/high findings) of the stored l2r stories: does each compare
+      a version with its true ancestor (the original is the only ancestor in l2r)?
+    """
+    corpus = res["corpus"]
+    story_of = res["story_of"]
+    origs = [d for d in gold if d.startswith("orig:") and d in corpus.row]
+    rows = np.array([corpus.row[d] for d in origs])
+    vecs = corpus.index.static[rows]
+    vecs = vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-9)
+    sims = vecs @ vecs.T
+    np.fill_diagonal(sims, -1)
+    near = {tuple(sorted((origs[i], origs[j]))) for i in range(len(origs)) for j in np.argsort(-sims[i])[:5]}
+    near_joined = sum(story_of.get(a) is not None and story_of.get(a) == story_of.get(b) for a, b in near)
+    labels = [json.loads(x) for x in LABELS.read_text().splitlines()] if LABELS.exists() else []
+    present = [r for r in labels if r["a"] in corpus.row and r["b"] in corpus.row]
+    joined = [r for r in present if story_of.get(r["a"]) is not None and story_of.get(r["a"]) == story_of.get(r["b"])]
+    bbc_pairs_joined = sum(1 for members in res["comps"] for i, a in enumerate(members) for b in members[i + 1:]
+                           if a.startswith("bbc:") and b.startswith("bbc:"))
+    edges_ok = edges_n = find_ok = find_n = 0
+    for members in res["comps"]:
+        if not any(m.startswith("orig:") for m in members):
+            continue
+        st = corpus.story(story_id(members), findings=True)
+        for e in st["edges"]:
+            if e["direction"] != "known":
+                continue
+            ok = e["from"].startswith("orig:") and gold.get(e["from"]) == gold.get(e["to"])
+            edges_n += 1
+            edges_ok += ok
+            serious = [f for f in e.get("findings", []) if f["severity"] != "low"]
+            find_n += len(serious)
+            find_ok += ok * len(serious)
+    return {
+        "near_originals_pairs": len(near), "near_originals_joined": near_joined,
+        "bbc_labelled_present": len(present), "bbc_related_joined": sum(r["label"] == "related" for r in joined),
+        "bbc_rewrites_joined": sum(r["label"] == "rewrite" for r in joined),
+        "bbc_rewrites_labelled": sum(r["label"] == "rewrite" for r in present),
+        "bbc_pairs_in_one_story": bbc_pairs_joined,
+        "directed_edges": edges_n, "directed_edges_to_ancestor": edges_ok / max(1, edges_n),
+        "directed_findings": find_n, "directed_findings_to_ancestor": find_ok / max(1, find_n),
     }
 
 
@@ -290,7 +346,16 @@ def main_run(args, docs, gold, model_of, held, options: CorpusOptions, tmp: str)
              ["  l2r stories mixing different originals", ev["mixed_originals"]],
              ["  l2r stories pulling in a distractor", ev["with_distractors"]],
              ["match: held-out rewrite finds its story", round(res["match_recall"], 4)],
-             ["origin: the original is named as its story's origin (no dates)", round(ev["origin_accuracy"], 4)]]
+             ["origin: the original is named as its story's origin (no dates)", round(ev["origin_accuracy"], 4)],
+             ["different originals on one subject (5 nearest by static vector) joined",
+              f"{ev['near_originals_joined']} of {ev['near_originals_pairs']} pairs"],
+             ["distinct BBC articles (hand-labelled 'related') joined",
+              f"{ev['bbc_related_joined']} of {ev['bbc_labelled_present'] - ev['bbc_rewrites_labelled']}"],
+             ["BBC republications (hand-labelled 'rewrite') joined", f"{ev['bbc_rewrites_joined']} of {ev['bbc_rewrites_labelled']}"],
+             ["BBC pairs in one story (any, incl. identical bodies)", ev["bbc_pairs_in_one_story"]],
+             ["directed l2r edges comparing a version with its ancestor", f"{ev['directed_edges_to_ancestor']:.3f} of {ev['directed_edges']}"],
+             ["medium/high findings on those edges comparing with the ancestor",
+              f"{ev['directed_findings_to_ancestor']:.3f} of {ev['directed_findings']}"]]
     table(f"Stories on {n} documents ({args.domains} l2r + distractors)", ["measure", "value"], rows)
     speed = [["ingest (read, extract, segment, represent)", f"{n / res['ingest_s']:.0f} docs/s", f"{res['ingest_s']:.1f} s"],
              ["story building (candidates + verification)", f"{n / res['stories_s']:.0f} docs/s", f"{res['stories_s']:.1f} s, {res['pairs']} pairs"],
