@@ -245,12 +245,14 @@ def ingest(paths, db, as_json, no_stories, batch_size, max_bytes, ann) -> None: 
 
         def report(phase: str, done: int, total: int | None) -> None:
             if phase not in tasks:
-                tasks[phase] = progress.add_task("reading documents" if phase == "documents" else "finding stories", total=total)
+                label = {"documents": "reading documents", "stories": "finding stories", "summaries": "updating stories"}.get(phase, phase)
+                tasks[phase] = progress.add_task(label, total=total)
             progress.update(tasks[phase], completed=done, total=total)
 
         try:
             summary = corpus.ingest(list(paths), stories=not no_stories, progress=report)
             totals = corpus.summary()
+            _print_notes(corpus.notes())
         except UnspunError as exc:
             _fail(exc)
             return

@@ -93,6 +93,8 @@ class IngestSummary:
     rejected: list[Rejected] = field(default_factory=list)
     verified: int = 0
     pairs: int = 0
+    stories_updated: int = 0
+    stories_merged: int = 0
     seconds_documents: float = 0.0
     seconds_stories: float = 0.0
 
@@ -101,6 +103,7 @@ class IngestSummary:
             "read": self.read, "added": self.added, "duplicates": self.duplicates, "copies": self.copies,
             "rejected": [{"source": r.source, "id": r.doc_id, "stage": r.stage, "reason": r.reason} for r in self.rejected],
             "verified_documents": self.verified, "pairs_checked": self.pairs,
+            "stories_updated": self.stories_updated, "stories_merged_or_dissolved": self.stories_merged,
             "seconds": {"documents": round(self.seconds_documents, 2), "stories": round(self.seconds_stories, 2)},
         }
 
@@ -224,7 +227,8 @@ class Corpus:
         if stories:
             t1 = time.perf_counter()
             self.build_stories(summary, progress=progress)
-            self.refresh_stories(progress=progress)
+            counts = self.refresh_stories(progress=progress)
+            summary.stories_updated, summary.stories_merged = counts["updated"], counts["merged_or_dissolved"]
             summary.seconds_stories = time.perf_counter() - t1
         return summary
 
