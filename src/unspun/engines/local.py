@@ -39,8 +39,8 @@ from unspun.align.scores import SAME_STORY_THRESHOLD, name_set
 from unspun.errors import InputError, OptionsError, UnspunError
 from unspun.pipeline import CompareOptions, Comparer, document_from_raw, load
 from unspun.read.sources import iter_sources
-from unspun.records import Document, RawDocument, Rejected, Story, most_serious_first
-from unspun.report.json import finding_to_dict, member_to_dict, story_to_dict
+from unspun.records import Document, RawDocument, Rejected, Story
+from unspun.report.json import finding_to_dict, story_summary_to_dict, story_to_dict
 from unspun.represent.minhash import signature
 from unspun.store import DEFAULT_DB, Store, to_blob
 
@@ -470,27 +470,7 @@ class Corpus:
         return story_to_dict(st, self.store.metadata(list(st.members)), self._tree_findings(st) if want else None)
 
     def _story_summary(self, st: Story, meta: dict[str, dict[str, Any]], want_findings: bool, limit: int) -> dict[str, Any]:
-        members = list(st.members)
-        relations = [{"from": e.source, "to": e.target, "kind": e.kind, "direction": "known" if e.directed else "unknown",
-                      "same_story": e.evidence.get("same_story")} for e in st.edges]
-        found: list[dict[str, Any]] = []
-        if want_findings:
-            for fs in self._tree_findings(st).values():
-                found.extend(fs)
-        found = sorted((f for f in found if f["severity"] != "low"), key=lambda f: most_serious_first(f["severity"], f["confidence"]))[:limit]
-        dates = sorted(d for d in (story_stage.parse_date(meta[m].get("published")) for m in members) if d)
-        return {
-            "id": st.id,
-            "members": [member_to_dict(meta[m]) for m in members],
-            "origin": st.origin,
-            "origin_reason": st.origin_reason,
-            "sources": sorted({meta[m]["source"] for m in members if meta[m].get("source")}),
-            "date_span": [dates[0].isoformat(), dates[-1].isoformat()] if dates else None,
-            "relations": relations,
-            "related": list(st.related),
-            "related_documents": list(st.related_documents),
-            "findings": found,
-        }
+        return story_summary_to_dict(st, meta, self._tree_findings(st) if want_findings else None, limit)
 
     def _summarize(self, members: list[str]) -> tuple[dict[str, dict[str, Any]], Story]:
         """(metadata, Story record) of one story, from its stored pairs."""

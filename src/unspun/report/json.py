@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from unspun.records import Comparison, Document, Edge, Finding, Link, Story
+from unspun.records import Comparison, Document, Edge, Finding, Link, Story, most_serious_first
 
 JSON_VERSION = 1
 
@@ -114,6 +114,31 @@ def batch_result_to_dict(item_id: Any, result: Comparison | Exception) -> dict[s
     if isinstance(result, Comparison):
         return {"id": item_id, **comparison_to_dict(result)}
     return {"id": item_id, "error": {"message": str(result), "exit_code": getattr(result, "exit_code", 1)}}
+
+
+def story_summary_to_dict(story: Story, meta: dict[str, dict[str, Any]],
+                          findings: dict[tuple[str, str], list[dict[str, Any]]] | None, limit: int) -> dict[str, Any]:
+    """One entry of the ``stories`` contract: members, origin, outlets, date span, tree relations,
+    related coverage and the ``limit`` most serious (medium/high) findings along the tree."""
+    from unspun.stories import parse_date
+
+    members = list(story.members)
+    found = [f for fs in (findings or {}).values() for f in fs if f["severity"] != "low"]
+    found = sorted(found, key=lambda f: most_serious_first(f["severity"], f["confidence"]))[:limit]
+    dates = sorted(d for d in (parse_date(meta[m].get("published")) for m in members) if d)
+    return {
+        "id": story.id,
+        "members": [member_to_dict(meta[m]) for m in members],
+        "origin": story.origin,
+        "origin_reason": story.origin_reason,
+        "sources": sorted({meta[m]["source"] for m in members if meta[m].get("source")}),
+        "date_span": [dates[0].isoformat(), dates[-1].isoformat()] if dates else None,
+        "relations": [{"from": e.source, "to": e.target, "kind": e.kind, "direction": "known" if e.directed else "unknown",
+                       "same_story": e.evidence.get("same_story")} for e in story.edges],
+        "related": list(story.related),
+        "related_documents": list(story.related_documents),
+        "findings": found,
+    }
 
 
 def to_dict(obj: Any) -> dict[str, Any]:
