@@ -168,7 +168,7 @@ def test_same_outlet_pairs_are_rewrites_only_when_republished() -> None:
     follow_up = {"same_story": 0.84, "a_coverage": 0.58, "b_coverage": 0.57, "kind": "edited",
                  "evidence": {**PARAPHRASE, "lead_link": 0.55}}
     assert edge_relation(follow_up, names, names, stats) == "rewrite"  # outlets unknown: the pair's evidence decides
-    assert edge_relation(follow_up, names, names, stats, ("Herald", "herald ")) == "related"  # same outlet, new lead
+    assert edge_relation(follow_up, names, names, stats, ("Herald", "herald ")) == "follow-up"  # same outlet, new lead
     republished = {**follow_up, "evidence": {**PARAPHRASE, "lead_link": 0.97}}
     assert edge_relation(republished, names, names, stats, ("herald", "herald")) == "rewrite"
     unrelated = {**follow_up, "same_story": 0.2}
@@ -178,9 +178,11 @@ def test_same_outlet_pairs_are_rewrites_only_when_republished() -> None:
 def test_related_coverage_explains_away_the_rewrite_of_its_source() -> None:
     from unspun.stories import explain_away
 
-    # X is A's same-outlet follow-up (related); B rewrites A; X resembles B no more than A
-    rel = {("a", "b"): "rewrite", ("a", "x"): "related", ("b", "x"): "rewrite"}
+    # X is A's same-outlet follow-up; B rewrites A; X resembles B no more than A
+    rel = {("a", "b"): "rewrite", ("a", "x"): "follow-up", ("b", "x"): "rewrite"}
     ss = {("a", "b"): 0.9, ("a", "x"): 0.84, ("b", "x"): 0.85}
-    assert explain_away(rel, ss) == {("a", "b"): "rewrite", ("a", "x"): "related", ("b", "x"): "related"}
+    assert explain_away(rel, ss) == {("a", "b"): "rewrite", ("a", "x"): "follow-up", ("b", "x"): "related"}
     # ...but a version far closer to B than to A is B's own rewrite
     assert explain_away(rel, {**ss, ("b", "x"): 0.95})[("b", "x")] == "rewrite"
+    # a heavy rewrite whose pair with A is merely weak ("related") still joins through its sibling B
+    assert explain_away({**rel, ("a", "x"): "related"}, ss)[("b", "x")] == "rewrite"

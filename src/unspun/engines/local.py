@@ -421,7 +421,7 @@ class Corpus:
         rel, pairs = self._relations()
         for p in pairs:
             sa, sb = owner.get(p["a"]), owner.get(p["b"])
-            if (sa is None and sb is None) or sa == sb or rel[(p["a"], p["b"])] != "related":
+            if (sa is None and sb is None) or sa == sb or rel[(p["a"], p["b"])] not in story_stage.RELATED_KINDS:
                 continue
             for mine, other, doc in ((sa, sb, p["b"]), (sb, sa, p["a"])):
                 if mine is None:

@@ -131,8 +131,9 @@ def _same_source(sources: tuple[str | None, str | None]) -> bool:
 
 def edge_relation(pair: dict[str, Any], names_a: frozenset[str], names_b: frozenset[str], stats: CorpusStats,
                   sources: tuple[str | None, str | None] = (None, None)) -> str | None:
-    """THE story rule: "rewrite" (derived text: two versions of one story), "related" (same event,
-    written independently: listed on the story, never joined into it), or None (unrelated).
+    """THE story rule: "rewrite" (derived text: two versions of one story), "follow-up" (the same
+    outlet's other report on the story: reused background under new news) or "related" (same
+    event, written independently) — both listed on a story, never joined into it — or None.
 
     Rewrite: the pair's own evidence (:func:`is_story_edge`: the compare verdict, real sentence
     overlap, agreeing names and figures), the corpus evidence (:func:`share_distinctive_name`)
@@ -147,9 +148,15 @@ def edge_relation(pair: dict[str, Any], names_a: frozenset[str], names_b: frozen
         ev = pair.get("evidence") or {}
         if pair.get("kind") in ("copied", "edited") and ev.get("lead_link", 0.0) >= SAME_SOURCE_LEAD_MIN:
             return "rewrite"
+        return FOLLOW_UP
     if pair["same_story"] >= RELATED_MIN_SAME_STORY and stats.distinctive(names_a) & stats.distinctive(names_b):
         return "related"
     return None
+
+
+FOLLOW_UP = "follow-up"
+RELATED_KINDS = ("related", FOLLOW_UP)
+"""Relations that list a document as related coverage of a story instead of joining it."""
 
 
 def is_edge(pair: dict[str, Any], names_a: frozenset[str], names_b: frozenset[str], stats: CorpusStats,
@@ -165,10 +172,12 @@ of same_story (a real rewrite of the rewrite is far closer to it than to the ori
 
 def explain_away(relations: dict[tuple[str, str], str | None], same_story: dict[tuple[str, str], float],
                  margin: float = EXPLAINED_MARGIN) -> dict[tuple[str, str], str | None]:
-    """Demote rewrite edges that related coverage explains: when X is related coverage of A (say
-    the same outlet's follow-up) and B is a rewrite of A, X resembles B only through A, so an X-B
-    "rewrite" that is no closer than X-A (same_story within ``margin``) is related coverage too.
-    Corpus-level and order-free: it reads only the pairs' own verdicts and scores."""
+    """Demote rewrite edges that a follow-up explains: when X is the same outlet's follow-up to A
+    (known to be written apart from A) and B is a rewrite of A, X resembles B only through A, so
+    an X-B "rewrite" that is no closer than X-A (same_story within ``margin``) is a follow-up's
+    related coverage too. Only follow-ups explain away: a heavy rewrite whose own pair with A is
+    too weak ("related") still joins through its siblings. Order-free: it reads only the pairs'
+    own verdicts and scores, never the result of another demotion."""
     def key(x: str, y: str) -> tuple[str, str]:
         return (x, y) if (x, y) in relations else (y, x)
 
@@ -182,7 +191,7 @@ def explain_away(relations: dict[tuple[str, str], str | None], same_story: dict[
             continue
         for first, second in ((x, b), (b, x)):
             for a, ra in by_doc.get(first, {}).items():
-                if ra == "related" and by_doc.get(a, {}).get(second) == "rewrite" \
+                if ra == FOLLOW_UP and by_doc.get(a, {}).get(second) == "rewrite" \
                         and same_story[key(first, second)] <= same_story[key(first, a)] + margin:
                     out[(x, b)] = "related"
                     break
@@ -321,6 +330,11 @@ class Direction:
 
 
 NO_DIRECTION = "direction unknown: no publication dates, and neither text shows signs of being derived from the other"
+DIRECTED_MIN_WEIGHT = 1.5
+"""Without dates, an edge is drawn as directed only when its pair's evidence weighs this much
+(coverage asymmetry 1, style up to STYLE_MAX): on the 302 original-rewrite pairs of the news
+corpus bench, pairs at >= 1.5 point the right way 98.8% of the time (245 pairs), all pairs 93%.
+Weaker signs still vote for the origin, but the edge reads "direction unknown"."""
 
 
 def _style_weight(sa: float, sb: float) -> float:
@@ -421,11 +435,14 @@ def provenance(members: list[str], pairs: list[dict[str, Any]], meta: dict[str, 
     asymmetry says little about them).
 
     The tree grows from the root (the origin, else the first member) one member at a time
-    (Prim order): each new member hangs under the placed version whose pair says most strongly
-    that it is the source (weight of the direction evidence), then the most similar; a pair
-    whose evidence points the other way is used only when nothing else reaches the member, and
-    is then drawn as "direction unknown". So each version's parent is its closest ancestor
-    toward the origin, and findings read along tree edges never compare two siblings.
+    (Prim order). A new member hangs, by preference, under a placed version that publication
+    dates say came before it — the most similar such version, so a real chain A -> B -> C is
+    kept; else under a placed version its pair's evidence (coverage, style) says is its source —
+    the most original such version (by the origin votes), because between two machine
+    paraphrases of one original those signals are guesses and would hang siblings under each
+    other; else under the most original placed version with "direction unknown". A pair whose
+    evidence points the other way is used only when nothing else reaches the member. Findings
+    read along tree edges compare each version with an ancestor toward the origin.
     """
     dirs = {(p["a"], p["b"]): (p, direction(p, meta, style)) for p in pairs if p["a"] != p["b"]}
     score = dict.fromkeys(members, 0.0)
@@ -433,7 +450,11 @@ def provenance(members: list[str], pairs: list[dict[str, Any]], meta: dict[str, 
         if d.source in score and d.target in score:
             score[d.source] += d.weight
             score[d.target] -= d.weight
-    best = max(members, key=lambda m: (score[m], -members.index(m)))
+    # A version that some pair says, with strong evidence, was derived from another is not the
+    # origin, however many weak votes it collects (when every member has one, all stay eligible).
+    derived = {d.target for _, d in dirs.values() if d.source and (d.reason == BY_DATE or d.weight >= DIRECTED_MIN_WEIGHT)}
+    eligible = [m for m in members if m not in derived] or members
+    best = max(eligible, key=lambda m: (score[m], -members.index(m)))
     origin = best if score[best] > 0 else None
     root = origin or members[0]
     if origin is None:
@@ -458,7 +479,11 @@ def provenance(members: list[str], pairs: list[dict[str, Any]], meta: dict[str, 
                 if child in placed:
                     continue
                 agrees, against = d.source == parent, d.source == child
-                key = (not against, d.weight if agrees else 0.0, p["same_story"], -order[parent], -order[child])
+                # dated evidence: the closest earlier version (a chain A -> B -> C is real);
+                # otherwise the most original placed version (sibling "directions" are guesses)
+                dated = agrees and d.reason == BY_DATE
+                key = (not against, dated, agrees, p["same_story"] if dated else score[parent], p["same_story"],
+                       -order[parent], -order[child])
                 if best_key is None or key > best_key:
                     best_key, best_edge = key, (parent, child, p, d)
         if best_edge is None:  # a member with no verified pair to the rest: attach it to the root, unknown
@@ -467,14 +492,21 @@ def provenance(members: list[str], pairs: list[dict[str, Any]], meta: dict[str, 
             placed.add(child)
             continue
         parent, child, p, d = best_edge
-        directed = d.source == parent
-        reason = d.reason if directed else (
-            NO_DIRECTION if d.source is None else f"direction unknown: this pair's evidence points the other way ({d.reason})")
+        directed = d.source == parent and (d.reason == BY_DATE or d.weight >= DIRECTED_MIN_WEIGHT)
+        if directed:
+            reason = d.reason
+        elif d.source is None:
+            reason = NO_DIRECTION
+        elif d.source == parent:
+            reason = f"direction unknown: only weak signs ({d.reason})"
+        else:
+            reason = f"direction unknown: this pair's evidence points the other way ({d.reason})"
         edges.append(_edge(parent, child, p, directed, reason, d))
         used.add((p["a"], p["b"]))
         placed.add(child)
     cross = [_edge(d.source, d.target, p, True, d.reason, d) for key, (p, d) in sorted(dirs.items())
-             if key not in used and d.source in order and d.target in order]
+             if key not in used and d.source in order and d.target in order
+             and (d.reason == BY_DATE or d.weight >= DIRECTED_MIN_WEIGHT)]
     return Provenance(origin, origin_reason, root, tuple(edges), tuple(cross))
 
 
