@@ -204,10 +204,12 @@ def high_sample(data: Path, per_domain: int) -> list[dict]:
     return out
 
 
-def high_precision(comparer, data: Path, per_domain: int, dump: str | None) -> tuple[list[list], dict]:  # noqa: ANN001
+def high_precision(comparer, data: Path, per_domain: int, dump: str | None,  # noqa: ANN001
+                   dump_all: str | None = None) -> tuple[list[list], dict]:
     labels = load_labels()
     tallies: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # correct, wrong, unlabelled
-    unlabelled = []
+    unlabelled: list[dict] = []
+    seen: list[dict] = []  # every high finding, with its label when it has one (--dump-high)
     pairs_with_high = 0
     pairs = high_sample(data, per_domain)
     for r in pairs:
@@ -221,11 +223,15 @@ def high_precision(comparer, data: Path, per_domain: int, dump: str | None) -> t
             lab = labels.get(key)
             for k in (f.type, "all", f"fold:{fold_of(r['source_id'])}"):
                 tallies[k][0 if lab and lab["correct"] else 1 if lab else 2] += 1
+            seen.append({"key": key, "pair": r["id"], "type": f.type, "rule": f.rule, "old": f.old, "new": f.new,
+                         "confidence": f.confidence, "basis": f.basis, "correct": lab["correct"] if lab else None,
+                         "explanation": f.explanation, "a_text": f.a_text, "b_text": f.b_text})
             if lab is None:
-                unlabelled.append({"key": key, "pair": r["id"], "type": f.type, "rule": f.rule, "old": f.old, "new": f.new,
-                                   "explanation": f.explanation, "a_text": f.a_text, "b_text": f.b_text})
+                unlabelled.append(seen[-1])
     if dump:
         Path(dump).write_text("".join(json.dumps(u, ensure_ascii=False) + "\n" for u in unlabelled))
+    if dump_all:
+        Path(dump_all).write_text("".join(json.dumps(u, ensure_ascii=False) + "\n" for u in seen))
     rows = []
     for k, (c, w, u) in sorted(tallies.items(), key=lambda kv: (kv[0] != "all", kv[0])):
         rows.append([k, c + w + u, c, w, u, c / (c + w) if c + w else 0.0])
@@ -314,6 +320,7 @@ def main() -> None:
     p.add_argument("--limit", type=int, default=None, help="l2r news pairs for the injection check (default: all)")
     p.add_argument("--high-per-domain", type=int, default=24, help="clean pairs per l2r domain for high precision")
     p.add_argument("--dump-unlabelled", default=None, help="write unlabelled high findings here (JSONL)")
+    p.add_argument("--dump-high", default=None, help="write every high finding, with its label and rule, here (JSONL)")
     p.add_argument("--sick-limit", type=int, default=None)
     p.add_argument("--examples", type=int, default=0, help="print this many missed injections per kind")
     args = p.parse_args()
@@ -355,7 +362,7 @@ def main() -> None:
               ["fold", "pairs", "pairs with a high finding", "medium/high findings per pair"], bg)
         result["background"] = {row[0]: {"pairs_with_high": row[2], "serious_per_pair": row[3]} for row in bg}
     if "high" in parts:
-        rows, info = high_precision(comparer, data, args.high_per_domain, args.dump_unlabelled)
+        rows, info = high_precision(comparer, data, args.high_per_domain, args.dump_unlabelled, args.dump_high)
         table(f"High findings on {info['pairs']} clean l2r pairs of all domains ({info['pairs_with_high']} with a high finding): "
               "precision against labels read by hand (target >= 0.9)", ["type", "high", "correct", "wrong", "unlabelled", "precision"], rows)
         result["high_precision"] = {r[0]: r[5] for r in rows}
