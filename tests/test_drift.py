@@ -147,3 +147,14 @@ def test_unaligned_sentence_is_checked_against_its_closest_counterpart():
     assert not [f for f in off if f.type == "contradiction"]
     far = Alignment((), (0,), (0,), np.array([[0.2]]), np.array([[0.1]]), np.array([[0.2]]))
     assert not [f for f in run(a, b, far, DriftOptions(entities=False))[0] if f.type == "contradiction"]
+
+
+def test_same_figure_with_another_noun_is_no_number_change(comparer):
+    """'1,200 residents' / '1,200 people': the figure is unchanged (found in the fixture corpus's
+    flood rewrite, where it was reported as a medium number_changed)."""
+    docs = {json.loads(x)["id"]: json.loads(x)["text"] for x in (DATA / "corpus.jsonl").read_text().splitlines()}
+    result = comparer.compare(docs["flood-original"], docs["flood-rewrite"])
+    assert not [f for f in result.findings if f.type == "number_changed"]
+    # ...while a changed figure in the same place still is one
+    changed = comparer.compare(docs["flood-original"], docs["flood-rewrite"].replace("1,200", "2,100"))
+    assert [f for f in changed.findings if f.type == "number_changed" and f.severity in SERIOUS and f.new == "2,100"]

@@ -143,6 +143,8 @@ def numbers(view: PairView) -> list[Change]:
     changes, rest_b, _ = match_values(view, _read_q, _same_q, _kin_q)
     out = []
     for i, x, j, y, pairing in changes:
+        if x.same_value(y) and x.unit == y.unit:
+            continue  # "1,200 residents" / "1,200 people": the figure is the same, only the noun differs
         same_kind = x.comparable(y) and x.unit == y.unit and (x.unit is not None or _same_noun(x, y))
         context = len(view.context("a", i, x.start, x.end) & view.context("b", j, y.start, y.end))
         # High needs the same kind of figure said in the same words around it ("858 likes" /

@@ -327,6 +327,12 @@ class Direction:
     reason: str
     weight: float
     evidence: dict[str, Any] = field(default_factory=dict)
+    by_date: bool = False  # decided by publication dates (strong evidence)
+
+    @property
+    def strong(self) -> bool:
+        """Dates, or other evidence of at least DIRECTED_MIN_WEIGHT."""
+        return self.source is not None and (self.by_date or self.weight >= DIRECTED_MIN_WEIGHT)
 
 
 NO_DIRECTION = "direction unknown: no publication dates, and neither text shows signs of being derived from the other"
@@ -361,7 +367,8 @@ def direction(pair: dict[str, Any], meta: dict[str, dict[str, Any]], style: dict
         ev["published"] = {a: meta[a].get("published"), b: meta[b].get("published")}
         if da != db:
             src, dst = (a, b) if da < db else (b, a)
-            return Direction(src, dst, BY_DATE, 2.0, ev)
+            return Direction(src, dst, f"{BY_DATE}: {src} on {meta[src].get('published')}, {dst} on {meta[dst].get('published')}",
+                             2.0, ev, by_date=True)
     votes: list[tuple[float, str]] = []  # (+ toward a being the source, reason)
     ca, cb = pair["a_coverage"], pair["b_coverage"]
     if ca - cb >= COVERAGE_MARGIN:
@@ -452,7 +459,7 @@ def provenance(members: list[str], pairs: list[dict[str, Any]], meta: dict[str, 
             score[d.target] -= d.weight
     # A version that some pair says, with strong evidence, was derived from another is not the
     # origin, however many weak votes it collects (when every member has one, all stay eligible).
-    derived = {d.target for _, d in dirs.values() if d.source and (d.reason == BY_DATE or d.weight >= DIRECTED_MIN_WEIGHT)}
+    derived = {d.target for _, d in dirs.values() if d.strong}
     eligible = [m for m in members if m not in derived] or members
     best = max(eligible, key=lambda m: (score[m], -members.index(m)))
     origin = best if score[best] > 0 else None
@@ -481,7 +488,7 @@ def provenance(members: list[str], pairs: list[dict[str, Any]], meta: dict[str, 
                 agrees, against = d.source == parent, d.source == child
                 # dated evidence: the closest earlier version (a chain A -> B -> C is real);
                 # otherwise the most original placed version (sibling "directions" are guesses)
-                dated = agrees and d.reason == BY_DATE
+                dated = agrees and d.by_date
                 key = (not against, dated, agrees, p["same_story"] if dated else score[parent], p["same_story"],
                        -order[parent], -order[child])
                 if best_key is None or key > best_key:
@@ -492,7 +499,7 @@ def provenance(members: list[str], pairs: list[dict[str, Any]], meta: dict[str, 
             placed.add(child)
             continue
         parent, child, p, d = best_edge
-        directed = d.source == parent and (d.reason == BY_DATE or d.weight >= DIRECTED_MIN_WEIGHT)
+        directed = d.source == parent and d.strong
         if directed:
             reason = d.reason
         elif d.source is None:
@@ -506,7 +513,7 @@ def provenance(members: list[str], pairs: list[dict[str, Any]], meta: dict[str, 
         placed.add(child)
     cross = [_edge(d.source, d.target, p, True, d.reason, d) for key, (p, d) in sorted(dirs.items())
              if key not in used and d.source in order and d.target in order
-             and (d.reason == BY_DATE or d.weight >= DIRECTED_MIN_WEIGHT)]
+             and d.strong]
     return Provenance(origin, origin_reason, root, tuple(edges), tuple(cross))
 
 
