@@ -228,37 +228,30 @@ class Store:
         return int(self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
     def document(self, doc_id: str) -> Document | None:
-        row = self.con.execute(
-            "SELECT doc_id, text, title, spans, removed, source, url, published, path, format FROM documents WHERE doc_id = ?",
-            [doc_id],
-        ).fetchone()
-        return _document(row) if row else None
+        rows = self._rows(f"SELECT {_DOCUMENT_COLUMNS} FROM documents WHERE doc_id = ?", [doc_id])
+        return _document(rows[0]) if rows else None
 
     def documents(self, ids: list[str]) -> dict[str, Document]:
         if not ids:
             return {}
-        rows = self.con.execute(
-            "SELECT doc_id, text, title, spans, removed, source, url, published, path, format FROM documents"
-            " WHERE doc_id IN (SELECT unnest(?))",
-            [ids],
-        ).fetchall()
-        return {r[0]: _document(r) for r in rows}
+        rows = self._rows(f"SELECT {_DOCUMENT_COLUMNS} FROM documents WHERE doc_id IN (SELECT unnest(?))", [ids])
+        return {r["doc_id"]: _document(r) for r in rows}
 
     def metadata(self, ids: list[str] | None = None) -> dict[str, dict[str, Any]]:
-        sql = "SELECT doc_id, title, source, published, url, seq, copy_of FROM documents"
-        rows = self.con.execute(sql + (" WHERE doc_id IN (SELECT unnest(?))" if ids is not None else ""), [ids] if ids is not None else []).fetchall()
-        return {r[0]: {"id": r[0], "title": r[1], "source": r[2], "published": r[3], "url": r[4], "seq": r[5], "copy_of": r[6]} for r in rows}
+        sql = "SELECT doc_id AS id, title, source, published, url, seq, copy_of FROM documents"
+        rows = self._rows(sql + (" WHERE doc_id IN (SELECT unnest(?))" if ids is not None else ""), [ids] if ids is not None else [])
+        return {r["id"]: r for r in rows}
 
     def vectors(self) -> tuple[list[str], np.ndarray, np.ndarray, list[np.ndarray], np.ndarray, list[list[str]], list[str | None]]:
         """All documents' ids, lead vectors, static vectors, MinHash signatures, verified flags, names and sources, in seq order."""
-        rows = self.con.execute("SELECT doc_id, lead, static, minhash, verified, names, source FROM documents ORDER BY seq").fetchall()
-        ids = [r[0] for r in rows]
-        lead = np.stack([from_blob(r[1]) for r in rows]) if rows else np.zeros((0, 384), np.float32)
-        static = np.stack([from_blob(r[2], "<f2").astype(np.float32) for r in rows]) if rows else np.zeros((0, 256), np.float32)
-        sigs = [from_blob(r[3], "<u4") for r in rows]
-        verified = np.array([bool(r[4]) for r in rows], dtype=bool)
-        names = [json.loads(r[5]) if r[5] else [] for r in rows]
-        return ids, lead, static, sigs, verified, names, [r[6] for r in rows]
+        rows = self._rows("SELECT doc_id, lead, static, minhash, verified, names, source FROM documents ORDER BY seq")
+        ids = [r["doc_id"] for r in rows]
+        lead = np.stack([from_blob(r["lead"]) for r in rows]) if rows else np.zeros((0, 384), np.float32)
+        static = np.stack([from_blob(r["static"], "<f2").astype(np.float32) for r in rows]) if rows else np.zeros((0, 256), np.float32)
+        sigs = [from_blob(r["minhash"], "<u4") for r in rows]
+        verified = np.array([bool(r["verified"]) for r in rows], dtype=bool)
+        names = [json.loads(r["names"]) if r["names"] else [] for r in rows]
+        return ids, lead, static, sigs, verified, names, [r["source"] for r in rows]
 
     def mark_verified(self, ids: list[str]) -> None:
         if ids:
@@ -269,12 +262,12 @@ class Store:
     def sentence_vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
         """Stored sentence embeddings of these documents (only ids known to have some are looked up)."""
         if self._with_vectors is None:
-            self._with_vectors = {r[0] for r in self.con.execute("SELECT doc_id FROM sentence_vectors").fetchall()}
+            self._with_vectors = {r["doc_id"] for r in self._rows("SELECT doc_id FROM sentence_vectors")}
         wanted = [i for i in ids if i in self._with_vectors]
         if not wanted:
             return {}
-        rows = self.con.execute("SELECT doc_id, vecs FROM sentence_vectors WHERE doc_id IN (SELECT unnest(?))", [wanted]).fetchall()
-        return {r[0]: from_blob(r[1], "<f2", 384).astype(np.float32) for r in rows}
+        rows = self._rows("SELECT doc_id, vecs FROM sentence_vectors WHERE doc_id IN (SELECT unnest(?))", [wanted])
+        return {r["doc_id"]: from_blob(r["vecs"], "<f2", 384).astype(np.float32) for r in rows}
 
     def add_sentence_vectors(self, items: dict[str, np.ndarray]) -> None:
         if items:
@@ -304,32 +297,27 @@ class Store:
         """Pairs that pass the score and coverage floors (the caller applies the full edge rule).
 
         Pairs verified before ``lead_link`` was part of their evidence get it from their links here."""
-        rows = self.con.execute(
+        rows = self._rows(
             "SELECT a, b, same_story, a_coverage, b_coverage, evidence, kind,"
-            " CASE WHEN contains(evidence, '\"lead_link\"') THEN NULL ELSE links END FROM pairs"
-            " WHERE same_story >= ? AND greatest(a_coverage, b_coverage) >= ?", [threshold, min_coverage]).fetchall()
-        out = []
+            " CASE WHEN contains(evidence, '\"lead_link\"') THEN NULL ELSE links END AS old_links FROM pairs"
+            " WHERE same_story >= ? AND greatest(a_coverage, b_coverage) >= ?", [threshold, min_coverage])
         for r in rows:
-            evidence = json.loads(r[5]) if r[5] else {}
-            if r[7] is not None:
-                evidence["lead_link"] = _lead_link(json.loads(r[7]))
-            out.append({"a": r[0], "b": r[1], "same_story": r[2], "a_coverage": r[3], "b_coverage": r[4],
-                        "evidence": evidence, "kind": r[6]})
-        return out
+            r["evidence"] = json.loads(r["evidence"]) if r["evidence"] else {}
+            old = r.pop("old_links")
+            if old is not None:
+                r["evidence"]["lead_link"] = _lead_link(json.loads(old))
+        return rows
 
     def pairs_among(self, ids: list[str]) -> list[dict[str, Any]]:
-        rows = self.con.execute(
+        rows = self._rows(
             "SELECT a, b, same_story, a_coverage, b_coverage, kind, links, findings, evidence FROM pairs"
-            " WHERE a IN (SELECT unnest(?)) AND b IN (SELECT unnest(?))", [ids, ids]
-        ).fetchall()
-        out = []
+            " WHERE a IN (SELECT unnest(?)) AND b IN (SELECT unnest(?))", [ids, ids])
         for r in rows:
-            links = json.loads(r[6]) if r[6] else []
-            evidence = json.loads(r[8]) if r[8] else {}
-            evidence.setdefault("lead_link", _lead_link(links))
-            out.append({"a": r[0], "b": r[1], "same_story": r[2], "a_coverage": r[3], "b_coverage": r[4], "kind": r[5],
-                        "links": links, "findings": json.loads(r[7]) if r[7] else None, "evidence": evidence})
-        return out
+            r["links"] = json.loads(r["links"]) if r["links"] else []
+            r["findings"] = json.loads(r["findings"]) if r["findings"] else None
+            r["evidence"] = json.loads(r["evidence"]) if r["evidence"] else {}
+            r["evidence"].setdefault("lead_link", _lead_link(r["links"]))
+        return rows
 
     def set_findings(self, a: str, b: str, findings: dict[str, list[dict[str, Any]]]) -> None:
         """Findings of the pair, keyed by the id of the version taken as the source (A)."""
@@ -354,7 +342,7 @@ class Store:
 
     def stored_memberships(self) -> dict[str, tuple[str, ...]]:
         """story id -> members (ingest order) of every stored story."""
-        return {r[0]: tuple(json.loads(r[1])) for r in self.con.execute("SELECT story_id, members FROM stories").fetchall()}
+        return {r["story_id"]: tuple(json.loads(r["members"])) for r in self._rows("SELECT story_id, members FROM stories")}
 
     def save_stories(self, changed: list[Story], removed: dict[str, str | None]) -> None:
         """Write changed stories (replacing their rows and memberships) and drop ``removed`` ids,
@@ -396,13 +384,13 @@ class Store:
                              " FROM _related r WHERE stories.story_id = r.story_id")
 
     def stories(self, ids: list[str] | None = None) -> list[Story]:
-        sql = ("SELECT story_id, members, origin, origin_reason, root, edges, cross_links, related, algorithm, related_documents"
-               " FROM stories")
-        rows = self.con.execute(sql + (" WHERE story_id IN (SELECT unnest(?))" if ids is not None else ""),
-                                [ids] if ids is not None else []).fetchall()
-        return [Story(r[0], tuple(json.loads(r[1])), r[2], r[3] or "", r[4],
-                      tuple(_edge_from(x) for x in json.loads(r[5] or "[]")), tuple(_edge_from(x) for x in json.loads(r[6] or "[]")),
-                      tuple(json.loads(r[7] or "[]")), tuple(json.loads(r[9] or "[]")), r[8] or "") for r in rows]
+        sql = "SELECT * FROM stories"
+        rows = self._rows(sql + (" WHERE story_id IN (SELECT unnest(?))" if ids is not None else ""), [ids] if ids is not None else [])
+        return [Story(r["story_id"], tuple(json.loads(r["members"])), r["origin"], r["origin_reason"] or "", r["root"],
+                      tuple(_edge_from(x) for x in json.loads(r["edges"] or "[]")),
+                      tuple(_edge_from(x) for x in json.loads(r["cross_links"] or "[]")),
+                      tuple(json.loads(r["related"] or "[]")), tuple(json.loads(r["related_documents"] or "[]")),
+                      r["algorithm"] or "") for r in rows]
 
     def story_of(self, ids: list[str]) -> dict[str, str]:
         rows = self.con.execute("SELECT doc_id, story_id FROM story_members WHERE doc_id IN (SELECT unnest(?))", [ids]).fetchall()
@@ -426,17 +414,25 @@ class Store:
         return notes
 
     def rejected(self) -> list[dict[str, Any]]:
-        rows = self.con.execute("SELECT source, doc_id, stage, reason FROM rejected ORDER BY rejected_at").fetchall()
-        return [{"source": r[0], "doc_id": r[1], "stage": r[2], "reason": r[3]} for r in rows]
+        return self._rows("SELECT source, doc_id, stage, reason FROM rejected ORDER BY rejected_at")
+
+    def _rows(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+        """Rows as dicts keyed by column name (never by position)."""
+        cur = self.con.execute(sql, params or [])
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r)) for r in cur.fetchall()]
 
 
-def _document(row: tuple) -> Document:
-    doc_id, text, title, spans, removed, source, url, published, path, fmt = row
-    arr = from_blob(spans, "<i4", 2)
+_DOCUMENT_COLUMNS = "doc_id, text, title, spans, removed, source, url, published, path, format"
+
+
+def _document(row: dict[str, Any]) -> Document:
+    text, removed = row["text"], row["removed"]
+    arr = from_blob(row["spans"], "<i4", 2)
     sentences = tuple(Sentence(i, int(s), int(e), text[int(s): int(e)]) for i, (s, e) in enumerate(arr if arr is not None else []))
     rem = tuple(Removed(x["text"], x["reason"]) for x in json.loads(removed)) if removed else ()
-    meta = {k: v for k, v in (("source", source), ("url", url), ("published", published), ("path", path), ("format", fmt)) if v}
-    return Document(id=doc_id, text=text, title=title, sentences=sentences, removed=rem, meta=meta)
+    meta = {k: row[k] for k in ("source", "url", "published", "path", "format") if row[k]}
+    return Document(id=row["doc_id"], text=text, title=row["title"], sentences=sentences, removed=rem, meta=meta)
 
 
 def stored_or_path(db: str | os.PathLike, args: list[str], as_path: Any) -> list[Any]:
