@@ -246,12 +246,18 @@ def arguments(pol: Polarity, i: int, deps: frozenset[str]) -> list[str]:
     """Lemmas of the nouns a predicate (token index ``i``) takes in the given roles; objects of its
     prepositions count as objects ("playing **on** a stage")."""
     by_i = {t.i: t for t in pol.tokens}
+    return [by_i[k].lemma for k in argument_indices(pol, i, deps)]
+
+
+def argument_indices(pol: Polarity, i: int, deps: frozenset[str]) -> list[int]:
+    """Token indices of the nouns :func:`arguments` returns."""
+    by_i = {t.i: t for t in pol.tokens}
     out = []
     pred = by_i.get(i)
     if deps is SUBJECT_DEPS and pred is not None and pred.dep in ("acl", "relcl") and pred.head in by_i:
         head = by_i[pred.head]
         if head.pos in ("NOUN", "PROPN"):
-            out.append(head.lemma)  # "no man riding a horse": the man rides
+            out.append(head.i)  # "no man riding a horse": the man rides
     for t in pol.tokens:
         if t.pos not in ("NOUN", "PROPN"):
             continue
@@ -259,7 +265,7 @@ def arguments(pol: Polarity, i: int, deps: frozenset[str]) -> list[str]:
         if t.dep == "pobj":
             head = _prep_head(pol, head)
         if t.dep in deps and head == i:
-            out.append(t.lemma)
+            out.append(t.i)
     return out
 
 

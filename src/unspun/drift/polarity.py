@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 
 from unspun.drift import lexicon as L
-from unspun.drift.clauses import IMPLICIT, OBJECT_DEPS, SUBJECT_DEPS, arguments
+from unspun.drift.clauses import IMPLICIT, OBJECT_DEPS, SUBJECT_DEPS, argument_indices, arguments
 from unspun.drift.view import SOFT_MIN, Change, PairView, Side
 from unspun.represent.text import content_terms, stem
 
@@ -123,7 +123,7 @@ def negation_flips(view: PairView) -> list[Change]:
                     # "did not comply" -> "violated"): only the main claim of a confident link.
                     weak = not strong and other_clear and n.main and claim.basis == "linked" and claim.sim >= WEAK_FLIP_MIN
                 pol_x = view.polarity(side, k)
-                if _double_negative(pol_x, n):
+                if _double_negative(pol_x, n, plain):
                     continue  # "cannot examine X while neglecting Y": a negative inside the negated claim
                 if _complement_opposite(pol_x, n, other_pols):
                     continue  # "did not seem like a good one" / "seemed flawed"
@@ -233,17 +233,40 @@ def _args_agree(px, i_x: int, py, i_y: int) -> bool:  # noqa: ANN001
         sims = [word_similarity(x, y) for x in ax for y in ay]
         if any(s is None or s >= ARG_MIN[role] for s in sims):
             continue
+        if _phrases_overlap(px, i_x, py, i_y, deps):
+            continue  # "the first Briton to defend the title" / "the first British athlete to defend the title"
         return False
     return True
 
 
-def _double_negative(pol, n) -> bool:  # noqa: ANN001
-    """An implicit negative or a negative-prefixed word inside what a negation negates."""
+ARG_PHRASE_MIN = 0.5
+"""Two argument noun phrases whose head words differ still name the same thing when this share of
+the shorter phrase's content words (at least two) recur in the other."""
+
+
+def _phrases_overlap(px, i_x: int, py, i_y: int, deps) -> bool:  # noqa: ANN001
+    def phrases(pol, i: int) -> list[set[str]]:  # noqa: ANN001
+        return [{stem(t.text.lower()) for t in pol.tokens if t.i in _subtree(pol, k) and t.pos in ("NOUN", "PROPN", "ADJ", "VERB", "NUM")}
+                for k in argument_indices(pol, i, deps)]
+
+    for x in phrases(px, i_x):
+        for y in phrases(py, i_y):
+            small = min(len(x), len(y))
+            if small >= 2 and len(x & y) >= ARG_PHRASE_MIN * small:
+                return True
+    return False
+
+
+def _double_negative(pol, n, other_plain: frozenset[str] = frozenset()) -> bool:  # noqa: ANN001
+    """An implicit negative or a negative-prefixed word inside what a negation negates — unless
+    the other version states that same word plainly ("not deemed unfit" / "deemed unfit" is a
+    flip; "not deemed unfit" / "deemed fit" says the same)."""
     if not pol.parsed or n.target_i < 0:
         return False
     kids = _subtree(pol, n.target_i)
-    return any(t.lemma in IMPLICIT or (t.pos == "ADJ" and t.text.lower().startswith("un")) for t in pol.tokens
-               if t.i in kids and t.i != n.target_i)
+    return any((t.lemma in IMPLICIT or (t.pos == "ADJ" and t.text.lower().startswith("un")))
+               and not ({t.lemma, t.text.lower(), stem(t.text.lower())} & other_plain)
+               for t in pol.tokens if t.i in kids and t.i != n.target_i)
 
 
 def _complement_opposite(pol, n, others: list) -> bool:  # noqa: ANN001
