@@ -98,3 +98,13 @@ def test_html_main_text_and_metadata():
 def test_only_boilerplate_is_an_input_error():
     with pytest.raises(InputError, match="only boilerplate"):
         extract(read_text("Leave a Reply\nYour email address will not be published.\n", doc_id="x.txt"))
+
+
+def test_media_player_placeholder_is_stripped_inline():
+    """A video player's fallback text run into the next sentence is removed and reported; the
+    sentence after it is kept whole."""
+    text, removed = strip_shortcodes("Media playback is not supported on this device Okafor won the 400m final in Rome.")
+    assert text == "Okafor won the 400m final in Rome."
+    assert [(r.text, r.reason) for r in removed] == [("Media playback is not supported on this device", "media-placeholder")]
+    same, none = strip_shortcodes("The app said playback is not supported on older phones.")
+    assert none == [] and same == "The app said playback is not supported on older phones."

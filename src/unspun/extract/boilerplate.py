@@ -88,12 +88,19 @@ def classify_line(line: str) -> str | None:
     return None
 
 
+MEDIA_PLACEHOLDER = re.compile(r"\bMedia playback is (?:not supported|unsupported) on (?:this|your) device\b[.:]?", re.I)
+"""A video player's fallback text, which news pages (the BBC's among them) leave inline in the
+article text, often run into the next sentence ("...on this device Walkden became...")."""
+
+
 def strip_shortcodes(line: str) -> tuple[str, list[Removed]]:
-    """Remove inline shortcodes (``[caption id="1"]``) from a content line."""
+    """Remove inline shortcodes (``[caption id="1"]``) and media-player placeholders from a content line."""
     found = [Removed(m.group(0), "shortcode") for m in SHORTCODE.finditer(line) if _looks_like_shortcode(m.group(0))]
+    found += [Removed(m.group(0), "media-placeholder") for m in MEDIA_PLACEHOLDER.finditer(line)]
     if not found:
         return line, []
     out = SHORTCODE.sub(lambda m: "" if _looks_like_shortcode(m.group(0)) else m.group(0), line)
+    out = MEDIA_PLACEHOLDER.sub(" ", out)
     return re.sub(r"[ \t]{2,}", " ", out).strip(), found
 
 
