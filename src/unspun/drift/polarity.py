@@ -264,8 +264,12 @@ def _double_negative(pol, n, other_plain: frozenset[str] = frozenset()) -> bool:
     if not pol.parsed or n.target_i < 0:
         return False
     kids = _subtree(pol, n.target_i)
+    # a negative word with a subject of its own is another claim ("has not set a deadline for the
+    # Church to cease operations": the Church ceasing is not what is denied)
+    own_subject = {t.head for t in pol.tokens if t.dep in SUBJECT_DEPS}
     return any((t.lemma in IMPLICIT or (t.pos == "ADJ" and t.text.lower().startswith("un")))
                and not ({t.lemma, t.text.lower(), stem(t.text.lower())} & other_plain)
+               and not (t.pos in ("VERB", "AUX") and t.i in own_subject)
                for t in pol.tokens if t.i in kids and t.i != n.target_i)
 
 
