@@ -111,27 +111,8 @@ class OnnxEncoder:
     def encode(self, texts: list[str]) -> np.ndarray:
         """``len(texts) x 384`` float32, rows L2-normalised."""
         out = np.zeros((len(texts), DIM), dtype=np.float32)
-        todo: dict[bytes, list[int]] = {}
-        with self._lock:
-            for i, t in enumerate(texts):
-                k = sentence_key(t)
-                hit = self._cache.get(k)
-                if hit is not None:
-                    self._cache.move_to_end(k)
-                    out[i] = hit
-                else:
-                    todo.setdefault(k, []).append(i)
-        if todo:
-            keys = list(todo)
-            vecs = self._run([texts[todo[k][0]] for k in keys])
-            with self._lock:
-                for k, v in zip(keys, vecs):
-                    for i in todo[k]:
-                        out[i] = v
-                    self._cache[k] = v
-                while len(self._cache) > self._cache_size:
-                    self._cache.popitem(last=False)
-            self.embedded += len(keys)
+        for i, v in enumerate(self._cached([sentence_key(t) for t in texts], texts, self._cache, self._cache_size, self._run)):
+            out[i] = v
         return out
 
     def encode_groups(self, groups: list[list[str]]) -> list[np.ndarray]:
@@ -140,32 +121,36 @@ class OnnxEncoder:
         Groups are cached whole (a repeated document is embedded once); their batches run on
         the worker threads together, so many small documents still keep every core busy.
         """
-        out: list[np.ndarray | None] = [None] * len(groups)
         keys = [sentence_key("\x1e".join(g)) + len(g).to_bytes(4, "little") for g in groups]
+        found = iter(self._cached([k for k, g in zip(keys, groups) if g], [g for g in groups if g], self._groups,
+                                  self._group_cache_size, self._run_groups))
+        return [next(found) if g else np.zeros((0, DIM), np.float32) for g in groups]
+
+    def _cached(self, keys: list[bytes], items: list, cache: OrderedDict, limit: int, run) -> list:  # noqa: ANN001
+        """Look ``keys`` up in the LRU ``cache``; ``run`` each missing item once (a repeated item is
+        computed once) and keep it. Returns one value per key, in order."""
+        out: list = [None] * len(keys)
         todo: dict[bytes, list[int]] = {}
         with self._lock:
-            for gi, (g, k) in enumerate(zip(groups, keys)):
-                if not g:
-                    out[gi] = np.zeros((0, DIM), np.float32)
-                    continue
-                hit = self._groups.get(k)
+            for i, k in enumerate(keys):
+                hit = cache.get(k)
                 if hit is not None:
-                    self._groups.move_to_end(k)
-                    out[gi] = hit
+                    cache.move_to_end(k)
+                    out[i] = hit
                 else:
-                    todo.setdefault(k, []).append(gi)
+                    todo.setdefault(k, []).append(i)
         if todo:
             order = list(todo)
-            mats = self._run_groups([groups[todo[k][0]] for k in order])
+            values = run([items[todo[k][0]] for k in order])
             with self._lock:
-                for k, m in zip(order, mats):
-                    for gi in todo[k]:
-                        out[gi] = m
-                    self._groups[k] = m
-                    self.embedded += len(m)
-                while len(self._groups) > self._group_cache_size:
-                    self._groups.popitem(last=False)
-        return out  # type: ignore[return-value]
+                for k, v in zip(order, values):
+                    for i in todo[k]:
+                        out[i] = v
+                    cache[k] = v
+                    self.embedded += len(v) if v.ndim == 2 else 1
+                while len(cache) > limit:
+                    cache.popitem(last=False)
+        return out
 
     @staticmethod
     def _batches(lengths: list[int], budget: int) -> list[list[int]]:
