@@ -158,3 +158,14 @@ def test_same_figure_with_another_noun_is_no_number_change(comparer):
     # ...while a changed figure in the same place still is one
     changed = comparer.compare(docs["flood-original"], docs["flood-rewrite"].replace("1,200", "2,100"))
     assert [f for f in changed.findings if f.type == "number_changed" and f.severity in SERIOUS and f.new == "2,100"]
+
+
+def test_small_counts_of_different_things_are_not_high(comparer):
+    """'three players' / 'two teams' may be different things counted: medium at most; a small
+    count of the same thing changed stays high."""
+    a = "In beach volleyball, three players from each squad of eight take the court at a time, officials said."
+    b = "In beach volleyball, two teams from each squad of eight take the court at a time, officials said."
+    assert not [f for f in comparer.compare(a, b).findings if f.type == "number_changed" and f.severity == "high"]
+    a2 = "Three firefighters were treated in hospital after the warehouse fire on Monday, the brigade said."
+    b2 = "Four firefighters were treated in hospital after the warehouse fire on Monday, the brigade said."
+    assert [f for f in comparer.compare(a2, b2).findings if f.type == "number_changed" and f.severity == "high"]
