@@ -123,6 +123,8 @@ def negation_flips(view: PairView) -> list[Change]:
                     # "did not comply" -> "violated"): only the main claim of a confident link.
                     weak = not strong and other_clear and n.main and claim.basis == "linked" and claim.sim >= WEAK_FLIP_MIN
                 pol_x = view.polarity(side, k)
+                if _uniqueness_restated(view.doc(side).sentences[k].text, n, view.side(other, claim.b if other == "b" else claim.a).text):
+                    continue  # "no other candidate stood" / "the only candidate to stand"
                 if _double_negative(pol_x, n, plain):
                     continue  # "cannot examine X while neglecting Y": a negative inside the negated claim
                 if _complement_opposite(pol_x, n, other_pols):
@@ -255,6 +257,14 @@ def _phrases_overlap(px, i_x: int, py, i_y: int, deps) -> bool:  # noqa: ANN001
             if small >= 2 and len(x & y) >= ARG_PHRASE_MIN * small:
                 return True
     return False
+
+
+_ONLY = re.compile(r"\b(?:only|sole|lone)\b", re.I)
+
+
+def _uniqueness_restated(sentence: str, n, other: str) -> bool:  # noqa: ANN001
+    """"no other X" where the other version says "the only X": one fact, said two ways."""
+    return bool(re.match(r"\s*other\b", sentence[n.span[1]:], re.I)) and bool(_ONLY.search(other))
 
 
 def _double_negative(pol, n, other_plain: frozenset[str] = frozenset()) -> bool:  # noqa: ANN001
