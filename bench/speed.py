@@ -56,7 +56,7 @@ def main() -> None:
         comparer.compare("Warm-up sentence one. Another one here.", "Warm-up text. Yet another sentence.")
         lat, parts = [], {}
         for a, b in pairs:
-            comparer.encoder._cache.clear()
+            comparer.encoder.clear_cache()
             t0 = time.perf_counter()
             r = comparer.compare(a, b)
             lat.append((time.perf_counter() - t0) * 1000)
@@ -87,7 +87,7 @@ def main() -> None:
         if r["domain"] == "NewsArticle" and r["model"] == "GPT-4o":
             sents.extend(s.strip() for s in r["rewrite"].split(". ") if len(s.split()) > 5)
     sents = sents[:1500]
-    enc._cache.clear()
+    enc.clear_cache()
     t0 = time.perf_counter()
     enc.encode(sents)
     sps = len(sents) / (time.perf_counter() - t0)

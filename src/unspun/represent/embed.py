@@ -126,6 +126,12 @@ class OnnxEncoder:
                                   self._group_cache_size, self._run_groups))
         return [next(found) if g else np.zeros((0, DIM), np.float32) for g in groups]
 
+    def clear_cache(self) -> None:
+        """Forget every cached sentence and document (benchmarks measure unseen texts)."""
+        with self._lock:
+            self._cache.clear()
+            self._groups.clear()
+
     def _cached(self, keys: list[bytes], items: list, cache: OrderedDict, limit: int, run) -> list:  # noqa: ANN001
         """Look ``keys`` up in the LRU ``cache``; ``run`` each missing item once (a repeated item is
         computed once) and keep it. Returns one value per key, in order."""
