@@ -326,14 +326,13 @@ class Corpus:
         missing = [d for d in docs if d not in found]
         if missing:
             found.update({d: v for d, v in self.store.sentence_vectors(missing).items() if len(v) == len(docs[d].sentences)})
-        new: dict[str, np.ndarray] = {}
         todo = [d for d in docs if d not in found]
+        new: dict[str, np.ndarray] = {}
         if todo:
             from unspun.represent.embed import encode_groups
 
             # one group per document: its vectors depend on its own sentences alone
-            mats = encode_groups(self.comparer.encoder, [[s.text for s in docs[d].sentences] for d in todo])
-            new = dict(zip(todo, mats))
+            new = dict(zip(todo, encode_groups(self.comparer.encoder, [[s.text for s in docs[d].sentences] for d in todo])))
             # Use what will be stored (float16), so a rerun from the store gives the same answer.
             found.update({d: v.astype(np.float16).astype(np.float32) for d, v in new.items()})
         for d, v in found.items():

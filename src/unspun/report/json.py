@@ -80,6 +80,12 @@ def edge_to_dict(e: Edge) -> dict[str, Any]:
             "reason": e.reason, "evidence": dict(e.evidence)}
 
 
+def _relation(e: Edge) -> dict[str, Any]:
+    """An edge as the ``stories`` listing shows it: the edge contract without its evidence, plus same_story."""
+    d = edge_to_dict(e)
+    return {k: d[k] for k in ("from", "to", "kind", "direction")} | {"same_story": e.evidence.get("same_story")}
+
+
 def member_to_dict(m: dict[str, Any]) -> dict[str, Any]:
     return {"id": m["id"], "title": m.get("title"), "source": m.get("source"), "published": m.get("published"),
             "url": m.get("url")}
@@ -133,8 +139,7 @@ def story_summary_to_dict(story: Story, meta: dict[str, dict[str, Any]],
         "origin_reason": story.origin_reason,
         "sources": sorted({meta[m]["source"] for m in members if meta[m].get("source")}),
         "date_span": [dates[0].isoformat(), dates[-1].isoformat()] if dates else None,
-        "relations": [{"from": e.source, "to": e.target, "kind": e.kind, "direction": "known" if e.directed else "unknown",
-                       "same_story": e.evidence.get("same_story")} for e in story.edges],
+        "relations": [_relation(e) for e in story.edges],
         "related": list(story.related),
         "related_documents": list(story.related_documents),
         "findings": found,

@@ -126,7 +126,6 @@ def _doc_label(doc) -> Text:  # noqa: ANN001
 def render_story_tree(item: dict[str, Any]) -> Group:
     """A ``story`` JSON as a rich tree: one root, every member once, cross-links and related stories
     listed after it. Ids and reasons are article-derived text: escaped, never read as markup."""
-    from rich.console import Group
     from rich.markup import escape
     from rich.tree import Tree
 

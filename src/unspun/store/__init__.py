@@ -316,7 +316,8 @@ class Store:
             r["links"] = json.loads(r["links"]) if r["links"] else []
             r["findings"] = json.loads(r["findings"]) if r["findings"] else None
             r["evidence"] = json.loads(r["evidence"]) if r["evidence"] else {}
-            r["evidence"].setdefault("lead_link", _lead_link(r["links"]))
+            if "lead_link" not in r["evidence"]:  # pairs verified before lead_link was stored
+                r["evidence"]["lead_link"] = _lead_link(r["links"])
         return rows
 
     def set_findings(self, a: str, b: str, findings: dict[str, list[dict[str, Any]]]) -> None:

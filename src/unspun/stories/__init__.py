@@ -57,8 +57,6 @@ EDGE_MIN_NUMBER_OVERLAP = 0.5
 def is_story_edge(same_story: float, a_coverage: float, b_coverage: float, evidence: dict | None = None) -> bool:
     """Is this verified pair two versions of one story? The compare verdict is necessary, not
     sufficient: a corpus is full of same-topic texts, so real shared content is required too."""
-    from unspun.align.scores import SAME_STORY_THRESHOLD
-
     if same_story < SAME_STORY_THRESHOLD:
         return False
     if max(a_coverage, b_coverage) < EDGE_MIN_COVERAGE:
