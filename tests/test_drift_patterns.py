@@ -34,6 +34,11 @@ def test_pattern(comparer, a, b, case):
         assert any(t == case["expect"] for t, *_ in serious), (case["expect"], serious)
     for t in case.get("forbid", []):
         assert not any(x == t for x, *_ in serious), (t, serious)
+    high = [(f.type, f.old, f.new, f.rule) for f in result.findings if f.severity == "high"]
+    if "expect_high" in case:
+        assert any(t == case["expect_high"] for t, *_ in high), (case["expect_high"], serious)
+    for t in case.get("forbid_high", []):
+        assert not any(x == t for x, *_ in high), (t, high)
 
 
 def test_findings_name_whole_phrases_and_never_cut_words(comparer):

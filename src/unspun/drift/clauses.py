@@ -21,6 +21,7 @@ only report flips whose negated word is found, un-negated, in the other version.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -35,7 +36,7 @@ IDIOMS = re.compile(
     r"\b(?:not only|not just|not least|not to mention|no doubt|no wonder|no matter|nothing but|none other than|"
     r"(?:do|does|did)(?: not|n't) miss|don't miss|never mind|no-one|not-for-profit|non-profit|no-go|no-fly|no-nonsense|"
     r"not yet|can(?:no|')t help but|could(?: not|n't) help but|no less than|no more than|not until|never before|"
-    r"not surprisingly|not even|fear not|more often th[ae]n not|can'?t help but|cannot help but|can'?t recommend [^.]{0,40}enough|"
+    r"not surprisingly|fear not|more often th[ae]n not|can'?t help but|cannot help but|can'?t recommend [^.]{0,40}enough|"
     r"cannot recommend [^.]{0,40}enough|not once|not twice|why (?:don't|do not|doesn't|does not|didn't|not)\b|"
     r"no stranger to|nothing short of|no small (?:feat|part|measure|amount)|not a little|not unlike|not without)\b"
     # tag questions ("didn't we, Duncan."): they end in punctuation, so outside the closing \b
@@ -70,6 +71,7 @@ class Tok(NamedTuple):
     conditional: bool  # inside an if/unless/whether clause
     dep: str
     i: int
+    scopes: int = 0  # how many negations it is inside ("not suggesting it shouldn't be allowed": 2)
 
 
 @dataclass(frozen=True)
@@ -198,15 +200,17 @@ def analyse(doc) -> Polarity:  # noqa: ANN001
     # An implicit negative is not itself negated ("rejected" states a rejection); what it governs is.
     targets = {n.target_i for n in negs if n.target_i >= 0 and not (n.absorber and n.target_i == _cue_index(doc, n))}
     self_absorbed = {n.target_i for n in negs if n.absorber and n.target_i == _cue_index(doc, n)}
+    target_count = Counter(n.target_i for n in negs if n.target_i in targets)
     plain: set[str] = set()
     negated: set[str] = set()
     toks = []
     for tok in doc:
         if not tok.is_alpha and not tok.pos_ == "PRON":
             continue
-        scope = any(a.i in targets for a in [tok, *tok.ancestors]) or any(a.i in self_absorbed for a in tok.ancestors)
+        scopes = sum(target_count.get(a.i, 0) for a in [tok, *tok.ancestors]) + sum(1 for a in tok.ancestors if a.i in self_absorbed)
+        scope = scopes > 0
         cond = conditional(tok)
-        toks.append(Tok(tok.text, tok.lemma_.lower(), tok.pos_, tok.idx, tok.head.i, scope, cond, tok.dep_, tok.i))
+        toks.append(Tok(tok.text, tok.lemma_.lower(), tok.pos_, tok.idx, tok.head.i, scope, cond, tok.dep_, tok.i, scopes))
         if tok.is_stop and not (tok.pos_ == "VERB" and tok.lemma_ not in ("be", "have")):
             continue
         (negated if scope else plain).update(_keys(tok.lemma_, tok.text))

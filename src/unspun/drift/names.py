@@ -226,7 +226,8 @@ def entity_changes(view: PairView) -> list[Change]:
         (i, e, de), (j, f, df) = gone_list[ka], added[kb]
         pairing = view.pairing(i, j) or "soft"
         context = len(view.context("a", i, e.start, e.end) & view.context("b", j, f.start, f.end))
-        severity = "high" if pairing == "linked" and e.label in _IMPORTANT and df == 0 and context >= HIGH_CONTEXT else "medium"
+        severity = "high" if (pairing == "linked" and e.label in _IMPORTANT and df == 0 and context >= HIGH_CONTEXT
+                              and view.same_slot(i, (e.start, e.end), j, (f.start, f.end))) else "medium"
         if e.label == "PERSON" and len(e.text.split()) == 1 and len(f.text.split()) == 1:
             severity = "medium"  # "Saddam" / "Hussein": one word each may be two names of one person
         what = ", which A never mentions." if df == 0 else "."

@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 
 from unspun.drift import lexicon as L
-from unspun.drift.clauses import IMPLICIT, OBJECT_DEPS, SUBJECT_DEPS, argument_indices, arguments
+from unspun.drift.clauses import IMPLICIT, OBJECT_DEPS, SUBJECT_DEPS, _prep_head, argument_indices, arguments
 from unspun.drift.view import SOFT_MIN, Change, PairView, Side
 from unspun.represent.text import content_terms, stem
 
@@ -112,6 +112,8 @@ def negation_flips(view: PairView) -> list[Change]:
                 strong = bool(keys & plain) and not (keys & negated and not keys & plain)
                 if strong and not _same_claim(view.polarity(side, k), n, [view.polarity(other, x) for x in (claim.b if other == "b" else claim.a)], keys):
                     continue  # "not playing a guitar" / "playing a keyboard": the same verb, another claim
+                if strong and _only_asked(other_pols, keys):
+                    continue  # "almost never cry" / "was asked if I cry often": a question states nothing
                 if not strong and (_opposite(keys, plain) or _opposite(keys, negated)):
                     continue  # "not ignore" ~ "heed": negation plus opposite word says the same thing
                 other_clear = not other_left and not any(p.main_negated for p in other_pols) and view.polarity(side, k).parsed
@@ -223,10 +225,28 @@ _POS_KIND = {"VERB": "pred", "AUX": "pred", "ADJ": "pred", "NOUN": "thing", "PRO
 _ANYONE = frozenset({"person", "people", "someone", "somebody", "one", "anyone", "individual", "nobody", "none"})
 
 
+_PERSON = {**dict.fromkeys(("i", "me", "we", "us"), 1), **dict.fromkeys(("you",), 2),
+           **dict.fromkeys(("he", "him", "she", "her", "it", "they", "them"), 3)}
+
+
+def _pronoun_persons(pol, i: int, deps) -> set[int]:  # noqa: ANN001
+    """Grammatical persons of the pronouns a predicate takes in the given roles ("applies to **you**": 2)."""
+    out = set()
+    for t in pol.tokens:
+        if t.pos == "PRON" and t.dep in deps and t.text.lower() in _PERSON:
+            head = _prep_head(pol, t.head) if t.dep == "pobj" else t.head
+            if head == i:
+                out.add(_PERSON[t.text.lower()])
+    return out
+
+
 def _args_agree(px, i_x: int, py, i_y: int) -> bool:  # noqa: ANN001
     from unspun.represent.static import word_similarity
 
     for role, deps in (("object", OBJECT_DEPS), ("subject", SUBJECT_DEPS)):
+        persons_x, persons_y = _pronoun_persons(px, i_x, deps), _pronoun_persons(py, i_y, deps)
+        if persons_x and persons_y and not persons_x & persons_y:
+            return False  # "does not apply to you" / "applies to them": said of someone else
         ax, ay = arguments(px, i_x, deps), arguments(py, i_y, deps)
         if not ax or not ay:
             continue
@@ -309,6 +329,14 @@ def _subtree(pol, i: int) -> set[int]:  # noqa: ANN001
 
 def _target_pos(pol, n) -> str:  # noqa: ANN001
     return next((t.pos for t in pol.tokens if t.i == n.target_i), "")
+
+
+def _only_asked(pols: list, keys: set[str]) -> bool:
+    """Every plain occurrence of the negated word in the other version sits in a condition or an
+    indirect question ("asked if I cry"), or the sentence is a question."""
+    found = [(p, t) for p in pols if p.parsed for t in p.tokens
+             if (t.lemma in keys or stem(t.text.lower()) in keys) and not t.in_scope]
+    return bool(found) and all(t.conditional or p.question for p, t in found)
 
 
 def _plain_counterpart(pols: list, keys: set[str]) -> str | None:
@@ -416,8 +444,10 @@ def _opposed(view: PairView, claim, oa: int, ob: int, a: Side, b: Side, group: s
     if pol_a is not None and pol_b is not None and pol_a.parsed and pol_b.parsed:
         if tok_a is None or tok_b is None:
             return True
-        if tok_a.in_scope != tok_b.in_scope:
-            return False  # one of the two is negated: "did not fall" ~ "rose"
+        if tok_a.scopes % 2 != tok_b.scopes % 2:
+            # one of the two is negated: "did not fall" ~ "rose"; "not suggesting it shouldn't be
+            # allowed" ~ "not saying it should be banned" (two negations against one)
+            return False
         if tok_a.conditional or tok_b.conditional or pol_a.question or pol_b.question:
             return False  # "if they win" is no claim
         if any(t.text.lower() in _COMPARATIVES and t.dep != "advmod" for t in (tok_a, tok_b)):

@@ -37,6 +37,7 @@ BOUND_SLACK = 1.25
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _TENS = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ](?:one|two|three|four|five|six|seven|eight|nine)"
+_TENS_ORDINAL = re.compile(r"[- ](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)\b", re.I)
 _WORDNUM = r"(?:" + _TENS + "|" + "|".join(sorted((w for w in _WORD_NUMS if w not in ("a", "an", "one")), key=len, reverse=True)) + r")"
 _QTY = re.compile(
     r"(?P<cur>US\$|AU\$|NZ\$|HK\$|S\$|C\$|A\$|\$A(?=\d)|[$€£¥₹])?\s?"
@@ -309,6 +310,8 @@ def quantities(text: str, date_spans: list[tuple[int, int]] | None = None) -> li
                 if not re.match(r"\s+of\b", text[m.end("word") :]):
                     continue
             parts = re.split(r"[- ]", w)
+            if len(parts) == 1 and w.endswith("ty") and _TENS_ORDINAL.match(text, m.end("word")):
+                continue  # "thirty eighth", "twenty-first": an ordinal, not an amount
             value = float(sum(_WORD_NUMS[x] for x in parts)) if len(parts) == 2 else float(_WORD_NUMS[w])
             decimals = 0
             hundred = re.match(r"\s+hundred(?:\s+(?:and\s+)?(" + _TENS + r"|" + "|".join(k for k in _WORD_NUMS if len(k) > 2) + r"))?\b",

@@ -27,7 +27,9 @@ _PAIRING_RANK = {"linked": 2.0, "soft": 1.0, None: 0.0}
 HIGH_CONTEXT = 2
 """Content words two values' surroundings must share for a change to be high (the same claim
 about another value); chosen on labelled high findings of clean l2r rewrites, where changes
-between values in different surroundings were mostly two different facts."""
+between values in different surroundings were mostly two different facts. A high change also
+needs the two values in the same slot (:meth:`~unspun.drift.view.PairView.same_slot`: the
+word before or after them is the same)."""
 
 
 def _mentions(view: PairView, side: str, read: Callable[[PairView, str, int], list[M]]) -> list[tuple[int, M]]:
@@ -128,6 +130,24 @@ def _small_counts_of_other_things(x: Quantity, y: Quantity) -> bool:
     return not (x.noun and y.noun and _noun_stem(x.noun) == _noun_stem(y.noun))
 
 
+_SELECTORS = {**dict.fromkeys(("last", "past", "previous", "preceding"), "before"),
+              **dict.fromkeys(("next", "following", "subsequent", "coming"), "after"),
+              **dict.fromkeys(("first", "opening", "initial"), "first"), **dict.fromkeys(("final", "closing"), "final"),
+              **dict.fromkeys(("other", "another", "remaining", "additional", "further", "extra"), "more")}
+
+
+def _selector(view: PairView, side: str, k: int, q: Quantity) -> str | None:
+    """Which items a count picks out, by the word before it ("the **first** three titles")."""
+    m = re.search(r"([A-Za-z]+)\W*$", view.doc(side).sentences[k].text[max(0, q.start - 30): q.start])
+    return _SELECTORS.get(m.group(1).lower()) if m else None
+
+
+def _other_selection(view: PairView, i: int, x: Quantity, j: int, y: Quantity) -> bool:
+    """"the subsequent two titles" / "the first three titles": counts of different items."""
+    sa, sb = _selector(view, "a", i, x), _selector(view, "b", j, y)
+    return sa is not None and sb is not None and sa != sb
+
+
 def _kin_q(x: Quantity, y: Quantity, overlap: int) -> bool:
     """Two figures that may be one changed: of one kind, or counting differently named things in
     the same context ("90,000 visitors to the showground last year" / "45,000 people ... the
@@ -162,8 +182,9 @@ def numbers(view: PairView) -> list[Change]:
         context = len(view.context("a", i, x.start, x.end) & view.context("b", j, y.start, y.end))
         # High needs the same kind of figure said in the same words around it ("858 likes" /
         # "850 likes"); figures of one unit in different surroundings may count different things.
-        severity = "high" if pairing == "linked" and same_kind and context >= HIGH_CONTEXT else "medium"
-        if _small_counts_of_other_things(x, y):
+        severity = "high" if (pairing == "linked" and same_kind and context >= HIGH_CONTEXT
+                              and view.same_slot(i, (x.start, x.end), j, (y.start, y.end))) else "medium"
+        if _small_counts_of_other_things(x, y) or _other_selection(view, i, x, j, y):
             severity = "medium"  # "three players" / "two teams": small counts of different things
         if _shorthand(x, y):
             severity = "medium"  # "£3.5" / "£3.5 million": the same digits, one without its scale
@@ -203,7 +224,8 @@ def date_changes(view: PairView) -> list[Change]:
         shared = set(x.parts()) & set(y.parts())
         soft_part = shared <= {"weekday", "relative"}
         context = len(view.context("a", i, x.start, x.end) & view.context("b", j, y.start, y.end))
-        severity = "high" if pairing == "linked" and not soft_part and context >= HIGH_CONTEXT else "medium"
+        severity = "high" if (pairing == "linked" and not soft_part and context >= HIGH_CONTEXT
+                              and view.same_slot(i, (x.start, x.end), j, (y.start, y.end))) else "medium"
         if shared == {"relative"} and {x.relative, y.relative} <= _NEAR_DAYS:
             severity = "low"  # "today" / "yesterday": the versions were written on different days
         what = _DATE_WHAT.get(next(iter(shared)), "date") if len(shared) == 1 else "date"

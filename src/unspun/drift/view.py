@@ -29,7 +29,7 @@ from unspun.drift.entities import Entity, EntityTagger, OtherText, candidate_nam
 from unspun.drift.lexicon import has_antonym_word
 from unspun.drift.quantities import DateMention, Quantity, dates, quantities
 from unspun.records import Document
-from unspun.represent.text import content_terms
+from unspun.represent.text import content_terms, stem
 
 SOFT_MIN = 0.35
 """Blended similarity a B sentence's closest A sentence needs to be judged against it as a soft
@@ -156,6 +156,17 @@ class PairView:
         text = self.doc(side).sentences[k].text
         return set(content_terms(text[max(0, start - width): start] + " " + text[end: end + width]))
 
+    def same_slot(self, i: int, a_span: tuple[int, int], j: int, b_span: tuple[int, int]) -> bool:
+        """The two mentions (sentence offsets) sit in the same place of their sentences: the word
+        right before them or the word right after them is the same ("858 **likes**" / "850
+        **likes**", "counseling sessions seemed to work **and** Susie ..." / "... **and** Emmy").
+        A value or name swapped in place keeps its neighbours; one of two different facts
+        ("**Six more** athletes" / "a total **of 24** athletes") rarely does."""
+        ta, tb = self.a.sentences[i].text, self.b.sentences[j].text
+        before = _edge_word(ta[: a_span[0]], last=True), _edge_word(tb[: b_span[0]], last=True)
+        after = _edge_word(ta[a_span[1]:], last=False), _edge_word(tb[b_span[1]:], last=False)
+        return any(x is not None and x == y for x, y in (before, after))
+
     def may_pair(self, i: int, j: int, overlap: int) -> float | None:
         """Score for pairing a value of sentence i (A) with one of sentence j (B), or None when they are too far apart."""
         pairing = self.pairing(i, j)
@@ -274,6 +285,23 @@ class PairView:
             return []
         self.prepare()
         return self._ents[side].get(k, [])
+
+
+_SLOT_SKIP = frozenset({"the", "a", "an"})
+_SLOT_WORD = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
+
+
+def _edge_word(text: str, last: bool) -> str | None:
+    """The word next to a mention (articles skipped), lower-cased and stemmed; None when a clause
+    boundary comes first."""
+    part = text[-60:] if last else text[:60]
+    stop = re.search(r"[.;:!?()\[\]]", part[::-1] if last else part)
+    if stop:
+        part = part[len(part) - stop.start():] if last else part[: stop.start()]
+    words = [w.lower() for w in _SLOT_WORD.findall(part) if w.lower() not in _SLOT_SKIP]
+    if not words:
+        return None
+    return stem(words[-1] if last else words[0])
 
 
 _TITLE_WORDS = frozenset("mr mrs ms miss dr prof sir dame lord lady st".split())
