@@ -118,8 +118,10 @@ def attribution(a: Side, b: Side, sim: float) -> list[Change]:
     if ab and not aa:
         strong = [at for at in ab if at.strength == "strong"]
         if strong:
+            # Low: A states the claim as fact, so "X confirms" adds a source, not certainty ("North
+            # Korea conducts test" / "North Korea confirms test": same meaning to STS-B raters).
             return [Change(
-                "attribution_changed", "medium", conf,
+                "attribution_changed", "low", conf,
                 f"B presents the claim as confirmed (“{strong[0].cue}”), A gives no such source.", "attribution.strengthened.v1",
                 None, strong[0].cue, None, strong[0].span)]
         return [Change(

@@ -157,6 +157,19 @@ def _described(view: PairView, j: int, a_idx: tuple[int, ...], f: Entity) -> boo
     return (_REFERS_TO_PERSON if f.label == "PERSON" else _REFERS_TO_BODY).search(text) is not None
 
 
+_PERSON_NOUN = re.compile(r"\b(?:" + _PERSON_WORDS + r")\b", re.I)
+_BODY_NOUN = re.compile(r"\b(?:" + _BODY_WORDS + r")\b", re.I)
+
+
+def _description_replaced(view: PairView, j: int, a_idx: tuple[int, ...], f: Entity) -> bool:
+    """A's paired sentence describes someone or some body of B's new name's kind ("the atomic
+    agency") with a word B's sentence no longer has ("IAEA, Iran to hold talks"): B put the name
+    where A had the description."""
+    rx = _PERSON_NOUN if f.label == "PERSON" else _BODY_NOUN
+    b_words = {m.group(0).lower() for m in rx.finditer(view.b.sentences[j].text)}
+    return any(m.group(0).lower() not in b_words for m in rx.finditer(view.side("a", a_idx).text))
+
+
 def _dedupe(items: list[tuple[int, Entity, float]]) -> list[tuple[int, Entity, float]]:
     seen, out = set(), []
     for item in items:
@@ -258,8 +271,9 @@ def entity_changes(view: PairView) -> list[Change]:
         # STS-B paraphrases are full of those).
         actor = f.label in _ACTORS or (basis in ("linked", "soft") and claim_role(doc_b.text, start, start + len(f.text)))
         severity = "medium" if df == 0 and actor else "low"
-        if severity == "medium" and basis in ("linked", "soft") and f.label in ("PERSON", "ORG") and _described(view, j, claim.a, f):
-            severity = "low"  # A describes whom B names ("China's new PM" / "Premier Li")
+        if severity == "medium" and basis in ("linked", "soft") and f.label in ("PERSON", "ORG") and (
+                _described(view, j, claim.a, f) or _description_replaced(view, j, claim.a, f)):
+            severity = "low"  # A describes whom B names ("China's new PM" / "Premier Li", "atomic agency" / "IAEA")
         out.append(Change(
             "entity_added", severity, 0.0, f"B names {_kind(f.label)} “{f.text}” that A never mentions.", "entities.added.v2",
             None, f.text, None, (start, start + len(f.text)), a=claim.a if claim and basis != "added" else (), b=(j,), basis=basis,

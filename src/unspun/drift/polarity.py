@@ -116,7 +116,10 @@ def negation_flips(view: PairView) -> list[Change]:
                     continue  # "almost never cry" / "was asked if I cry often": a question states nothing
                 if not strong and (_opposite(keys, plain) or _opposite(keys, negated)):
                     continue  # "not ignore" ~ "heed": negation plus opposite word says the same thing
-                other_clear = not other_left and not any(p.main_negated for p in other_pols) and view.polarity(side, k).parsed
+                # The other version negates nothing that is not accounted for: a negation both versions
+                # state ("was not in the public interest" on both sides) does not hide a new one.
+                other_clear = not other_left and view.polarity(side, k).parsed and (
+                    not any(p.main_negated for p in other_pols) or (side == "b" and _paired_mains_only(other_pols, left_a, na)))
                 if side == "b":
                     # B negates a claim A states plainly, in other words: any clause, linked or soft-paired.
                     weak = not strong and other_clear and claim.sim >= SOFT_MIN
@@ -252,6 +255,8 @@ def _args_agree(px, i_x: int, py, i_y: int) -> bool:  # noqa: ANN001
             continue
         if any(x == y or stem(x) == stem(y) for x in ax for y in ay) or set(ax + ay) & _ANYONE:
             continue
+        if role == "subject" and _name_and_description(px, i_x, py, i_y):
+            continue  # "Shaun Maloney has signed" / "the 32-year-old midfielder has signed": one person
         sims = [word_similarity(x, y) for x in ax for y in ay]
         if any(s is None or s >= ARG_MIN[role] for s in sims):
             continue
@@ -259,6 +264,16 @@ def _args_agree(px, i_x: int, py, i_y: int) -> bool:  # noqa: ANN001
             continue  # "the first Briton to defend the title" / "the first British athlete to defend the title"
         return False
     return True
+
+
+def _name_and_description(px, i_x: int, py, i_y: int) -> bool:  # noqa: ANN001
+    """One subject is a name and the other a common noun: a description may refer to the name."""
+    def kinds(pol, i: int) -> set[str]:  # noqa: ANN001
+        by_i = {t.i: t for t in pol.tokens}
+        return {by_i[k].pos for k in argument_indices(pol, i, SUBJECT_DEPS)}
+
+    kx, ky = kinds(px, i_x), kinds(py, i_y)
+    return (kx == {"PROPN"} and ky == {"NOUN"}) or (kx == {"NOUN"} and ky == {"PROPN"})
 
 
 ARG_PHRASE_MIN = 0.5
@@ -329,6 +344,12 @@ def _subtree(pol, i: int) -> set[int]:  # noqa: ANN001
 
 def _target_pos(pol, n) -> str:  # noqa: ANN001
     return next((t.pos for t in pol.tokens if t.i == n.target_i), "")
+
+
+def _paired_mains_only(pols: list, left: list, all_negs: list) -> bool:
+    """Every main-claim negation of these sentences was paired with a negation of the other version."""
+    unpaired = {id(n) for _, n in left}
+    return all(id(n) not in unpaired for _, n in all_negs if n.main and not n.conditional)
 
 
 def _only_asked(pols: list, keys: set[str]) -> bool:

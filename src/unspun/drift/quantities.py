@@ -48,8 +48,8 @@ _QTY = re.compile(
     re.I,
 )
 # A score ("38-20", "102-1"), not a range ("200-500 people", "10-15 years"): two small numbers,
-# or a total and a count of wickets, and no counted noun after it.
-_SCORE = re.compile(r"\b(\d{1,2}|\d{3}(?=[-–]\d\b))\s?[-–]\s?(\d{1,2})\b(?![/\-–]\d)(?!\s?(?:percent|%|million|billion|[a-z]+s\b))")
+# or a total and a count of wickets, and no counted noun after it ("as", "was" are no nouns).
+_SCORE = re.compile(r"\b(\d{1,2}|\d{3}(?=[-–]\d\b))\s?[-–]\s?(\d{1,2})\b(?![/\-–]\d)(?!\s?(?:percent|%|million|billion|(?!(?:as|is|was|has|its|his|this|thus|plus)\b)[a-z]+s\b))")
 
 MONTHS = {m: i + 1 for i, m in enumerate("january february march april may june july august september october november december".split())}
 _MON_ABBR = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12}
