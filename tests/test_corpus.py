@@ -232,7 +232,8 @@ def test_library_corpus_object(tmp_path):
         probe = tmp_path / "probe.txt"
         probe.write_text(flood.replace("Sunday", "Sunday evening"))
         matches = corpus.match(probe)
-        assert matches and any(d.startswith("flood-") for d in matches[0]["documents"])
+        assert matches and any(d.id.startswith("flood-") for d in matches[0].documents)
+        assert matches[0].story is not None and corpus.story(matches[0].story) is not None
 
 
 def test_hnsw_search_builds_the_same_stories(tmp_path):

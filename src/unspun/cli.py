@@ -348,14 +348,16 @@ def match(file, db, as_json, limit, ann) -> None:  # noqa: ANN001
         _fail(exc)
         return
     if as_json:
-        _emit_json({"matches": found})
+        from unspun.report.json import match_to_dict
+
+        _emit_json({"matches": [match_to_dict(m) for m in found]})
         return
     if not found:
         click.echo("no stored story matches this article")
         return
     for m in found:
-        what = m["story"] if m["story"] else f"no story yet, closest document {m['closest_document']}"
-        click.echo(f"{what}  score {m['score']:.2f}  ({m['members']} stored versions): {', '.join(m['documents'][:5])}")
+        what = m.story if m.story else f"no story yet, closest document {m.documents[0].id}"
+        click.echo(f"{what}  score {m.score:.2f}  ({m.members} stored versions): {', '.join(d.id for d in m.documents[:5])}")
 
 
 def _stderr_console():  # noqa: ANN202

@@ -224,3 +224,26 @@ class Story:
     related: tuple[str, ...] = ()
     related_documents: tuple[str, ...] = ()  # related coverage that is in no story (a lone document)
     algorithm: str = "unspun.stories.v2"
+
+
+@dataclass(frozen=True)
+class MatchedDocument:
+    """A stored version a new article rewrites (or is rewritten from), with the pair's scores."""
+
+    id: str
+    same_story: float
+    stored_coverage: float  # share of the stored version the new article covers
+    new_coverage: float  # share of the new article the stored version covers
+
+
+@dataclass(frozen=True)
+class Match:
+    """One answer of ``match``: a stored story the new article belongs to (by the same story rule
+    as story building), or ``story=None`` for a stored document with no rewrite yet (then
+    ``documents[0]`` is the closest document). ``documents`` are best first."""
+
+    story: str | None
+    score: float
+    members: int
+    documents: tuple[MatchedDocument, ...]
+

@@ -39,7 +39,7 @@ from unspun.align.scores import SAME_STORY_THRESHOLD, name_set
 from unspun.errors import InputError, OptionsError, UnspunError
 from unspun.pipeline import CompareOptions, Comparer, document_from_raw, load
 from unspun.read.sources import iter_sources
-from unspun.records import Document, RawDocument, Rejected, Story
+from unspun.records import Document, Match, MatchedDocument, RawDocument, Rejected, Story
 from unspun.report.json import finding_to_dict, story_summary_to_dict, story_to_dict
 from unspun.represent.minhash import signature
 from unspun.store import DEFAULT_DB, Store, to_blob
@@ -527,10 +527,12 @@ class Corpus:
 
     # --- match ---------------------------------------------------------------------------------------
 
-    def match(self, source: str | os.PathLike | Document, *, limit: int = config.MATCH_LIMIT) -> list[dict[str, Any]]:
+    def match(self, source: str | os.PathLike | Document, *, limit: int = config.MATCH_LIMIT) -> list[Match]:
         """Which stored stories does this article rewrite? Best first.
 
         ``source`` is article text (``str``), a file (``pathlib.Path``) or a loaded Document.
+        A candidate counts only when it passes the story rule (``stories.is_edge``), so every
+        story returned can be opened with ``story``.
         """
         self._stored_stories_ready()
         doc = load(source, doc_id="query", options=self._compare_options)
@@ -544,7 +546,7 @@ class Corpus:
         story_of = self.store.story_of(list(others))
         query_names = frozenset(name_set([s.text for s in doc.sentences], doc.title))
         stats = self.stats()
-        best: dict[str, dict[str, Any]] = {}
+        found: dict[tuple[str | None, str | None], list[MatchedDocument]] = {}  # (story, or None and the lone document)
         for d, other in others.items():
             c = self.comparer.compare_documents(other, doc, vectors_a=vectors[d], vectors_b=vec)
             pair = {"same_story": c.scores.same_story, "a_coverage": c.scores.a_coverage, "b_coverage": c.scores.b_coverage,
@@ -552,24 +554,15 @@ class Corpus:
             if not story_stage.is_edge(pair, self.names[self.row[d]], query_names, stats,
                                        (self.sources[self.row[d]], doc.meta.get("source") or doc.meta.get("site"))):
                 continue  # the same rule as story building: what match returns, `story` can open
-            sid = story_of.get(d)
-            key = sid or f"document:{d}"
-            entry = best.setdefault(key, {"story": sid, "score": 0.0, "documents": []})
-            entry["score"] = max(entry["score"], c.scores.same_story)
-            entry["documents"].append({"id": d, "same_story": c.scores.same_story,
-                                       "coverage": {"stored": c.scores.a_coverage, "new": c.scores.b_coverage}})
-        out = sorted(best.values(), key=lambda m: -m["score"])[:limit]
-        sizes = {st.id: len(st.members) for st in self.store.stories([m["story"] for m in out if m["story"]])}
-        for m in out:
-            m["documents"].sort(key=lambda x: -x["same_story"])
-            m["score"] = round(m["score"], 4)
-            if m["story"] is None:
-                # a stored document with no rewrite yet: there is no story to open, only the document
-                m["closest_document"] = m["documents"][0]["id"]
-                m["members"] = 1
-            else:
-                m["members"] = sizes.get(m["story"], 0)
-            m["documents"] = [x["id"] for x in m["documents"]]
+            key = (story_of[d], None) if d in story_of else (None, d)
+            found.setdefault(key, []).append(MatchedDocument(d, c.scores.same_story, c.scores.a_coverage, c.scores.b_coverage))
+        ranked = sorted(found.items(), key=lambda kv: -max(x.same_story for x in kv[1]))[:limit]
+        sizes = {st.id: len(st.members) for st in self.store.stories([story for (story, _), _ in ranked if story])}
+        out = []
+        for (story, _), docs in ranked:
+            docs = sorted(docs, key=lambda x: -x.same_story)
+            # a stored document with no rewrite yet has no story to open, only the document
+            out.append(Match(story, docs[0].same_story, 1 if story is None else sizes.get(story, 0), tuple(docs)))
         return out
 
     def notes(self) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from unspun.records import Comparison, Document, Edge, Finding, Link, Story, most_serious_first
+from unspun.records import Comparison, Document, Edge, Finding, Link, Match, Story, most_serious_first
 
 JSON_VERSION = 1
 
@@ -146,10 +146,23 @@ def story_summary_to_dict(story: Story, meta: dict[str, dict[str, Any]],
     }
 
 
+def match_to_dict(m: Match) -> dict[str, Any]:
+    """The ``match --json`` contract: ``story`` (null for a lone stored document, then
+    ``closest_document``), ``score``, ``members``, ``documents`` (ids, best first) and their scores."""
+    out: dict[str, Any] = {"story": m.story, "score": round(m.score, 4), "documents": [d.id for d in m.documents],
+                           "members": m.members}
+    if m.story is None and m.documents:
+        out["closest_document"] = m.documents[0].id
+    out["document_scores"] = [{"id": d.id, "same_story": round(d.same_story, 4),
+                               "coverage": {"stored": round(d.stored_coverage, 4), "new": round(d.new_coverage, 4)}}
+                              for d in m.documents]
+    return out
+
+
 def to_dict(obj: Any) -> dict[str, Any]:
-    """The JSON form of a record (a Comparison, Document, Link, Finding or Edge)."""
+    """The JSON form of a record (a Comparison, Document, Link, Finding, Edge or Match)."""
     for kind, fn in ((Comparison, comparison_to_dict), (Document, document_to_dict), (Link, link_to_dict),
-                     (Finding, finding_to_dict), (Edge, edge_to_dict)):
+                     (Finding, finding_to_dict), (Edge, edge_to_dict), (Match, match_to_dict)):
         if isinstance(obj, kind):
             return fn(obj)
     raise TypeError(f"no JSON contract for {type(obj).__name__}")
