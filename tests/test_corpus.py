@@ -298,11 +298,24 @@ def test_version_1_store_is_migrated_and_outdated_rows_are_named(store, tmp_path
         con.execute("ALTER TABLE documents DROP COLUMN algorithm")
         con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
         con.execute("DELETE FROM meta WHERE key LIKE 'stories_%'")
+        for a, b, ev in con.execute("SELECT a, b, evidence FROM pairs").fetchall():  # pairs verified before lead_link
+            ev = json.loads(ev)
+            ev.pop("lead_link", None)
+            con.execute("UPDATE pairs SET evidence = ? WHERE a = ? AND b = ?", [json.dumps(ev), a, b])
     proc = run_cli("stories", "--db", str(old), "--json", "--no-findings")
     migrated = load_json_stdout(proc)
     fresh = load_json_stdout(run_cli("stories", "--db", str(store), "--json", "--no-findings"))
     assert migrated["stories"] == fresh["stories"]
     assert "older kernel" in proc.stderr.decode()  # 17 documents represented by the v1 kernel
+    from unspun.records import Link, Pair
+    from unspun.store import Store
+
+    with Store(store, read_only=True) as s_new, Store(old, read_only=True) as s_old:
+        ids = [r["doc_id"] for r in s_new._rows("SELECT doc_id FROM documents")]
+        now, before = s_new.pairs_among(ids), s_old.pairs_among(ids)
+        assert now and all(isinstance(p, Pair) and all(isinstance(lk, Link) for lk in p.links) for p in now)
+        # the lead link of rows that lack it is derived from their links, and equals the stored one
+        assert {(p.a, p.b): p.evidence["lead_link"] for p in before} == {(p.a, p.b): p.evidence["lead_link"] for p in now}
     with duckdb.connect(str(old), read_only=True) as con:
         assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "2"
         assert con.execute("SELECT count(*) FROM stories").fetchone()[0] == 3

@@ -39,7 +39,7 @@ from unspun.align.scores import SAME_STORY_THRESHOLD, name_set
 from unspun.errors import InputError, OptionsError, UnspunError
 from unspun.pipeline import CompareOptions, Comparer, document_from_raw, load
 from unspun.read.sources import iter_sources
-from unspun.records import Document, Match, MatchedDocument, RawDocument, Rejected, Story
+from unspun.records import Document, Match, MatchedDocument, Pair, RawDocument, Rejected, Story
 from unspun.report.json import finding_to_dict, story_summary_to_dict, story_to_dict
 from unspun.represent.minhash import signature
 from unspun.store import DEFAULT_DB, Store, to_blob
@@ -356,19 +356,19 @@ class Corpus:
     def components(self) -> list[list[str]]:
         if self._components is None:
             rel, pairs = self._relations()
-            edges = [(p["a"], p["b"], p["same_story"], p.get("evidence") or {}) for p in pairs
-                     if rel[(p["a"], p["b"])] == "rewrite" and p["same_story"] >= SAME_STORY_THRESHOLD]
+            edges = [(p.a, p.b, p.same_story, p.evidence) for p in pairs
+                     if rel[(p.a, p.b)] == "rewrite" and p.same_story >= SAME_STORY_THRESHOLD]
             self._components = story_stage.components(self.ids, edges)
         return self._components
 
-    def _relations(self) -> tuple[dict[tuple[str, str], str | None], list[dict[str, Any]]]:
+    def _relations(self) -> tuple[dict[tuple[str, str], str | None], list[Pair]]:
         """Every stored pair at the related floor with its relation ("rewrite", "related", None),
         after :func:`unspun.stories.explain_away`; computed once per corpus state."""
         if self._relation_cache is None:
             self._load_index()
             pairs = self.store.candidate_edges(story_stage.RELATED_MIN_SAME_STORY, 0.0)
-            rel = {(p["a"], p["b"]): self._relation(p) for p in pairs}
-            rel = story_stage.explain_away(rel, {(p["a"], p["b"]): p["same_story"] for p in pairs})
+            rel = {(p.a, p.b): self._relation(p) for p in pairs}
+            rel = story_stage.explain_away(rel, {(p.a, p.b): p.same_story for p in pairs})
             self._relation_cache = (rel, pairs)
         return self._relation_cache
 
@@ -377,14 +377,14 @@ class Corpus:
         self._load_index()
         return story_stage.CorpusStats(len(self.ids), self.name_df)
 
-    def _relation(self, p: dict[str, Any]) -> str | None:
+    def _relation(self, p: Pair) -> str | None:
         """"rewrite", "related" or None for a stored pair (:func:`unspun.stories.edge_relation`)."""
-        a, b = self.row[p["a"]], self.row[p["b"]]
+        a, b = self.row[p.a], self.row[p.b]
         return story_stage.edge_relation(p, self.names[a], self.names[b], self.stats(), (self.sources[a], self.sources[b]))
 
-    def _is_edge(self, p: dict[str, Any]) -> bool:
+    def _is_edge(self, p: Pair) -> bool:
         """A stored pair is a story edge: its relation, after explain-away, is "rewrite"."""
-        return self._relations()[0].get((p["a"], p["b"])) == "rewrite"
+        return self._relations()[0].get((p.a, p.b)) == "rewrite"
 
     def _share_distinctive_name(self, a: str, b: str) -> bool:
         return story_stage.share_distinctive_name(self.names[self.row[a]], self.names[self.row[b]], self.stats())
@@ -419,10 +419,10 @@ class Corpus:
         docs: dict[str, set[str]] = {}
         rel, pairs = self._relations()
         for p in pairs:
-            sa, sb = owner.get(p["a"]), owner.get(p["b"])
-            if (sa is None and sb is None) or sa == sb or rel[(p["a"], p["b"])] not in story_stage.RELATED_KINDS:
+            sa, sb = owner.get(p.a), owner.get(p.b)
+            if (sa is None and sb is None) or sa == sb or rel[(p.a, p.b)] not in story_stage.RELATED_KINDS:
                 continue
-            for mine, other, doc in ((sa, sb, p["b"]), (sb, sa, p["a"])):
+            for mine, other, doc in ((sa, sb, p.b), (sb, sa, p.a)):
                 if mine is None:
                     continue
                 if other is None:
@@ -502,8 +502,8 @@ class Corpus:
     def _edge_findings(self, src: str, dst: str) -> list[dict[str, Any]]:
         """Drift findings of ``dst`` (B) against its source ``src`` (A), computed once and kept in the store."""
         a, b = (src, dst) if self.row.get(src, 0) < self.row.get(dst, 0) else (dst, src)
-        cached = [p for p in self.store.pairs_among([a, b]) if p["a"] == a and p["b"] == b]
-        by_source = cached[0]["findings"] if cached and isinstance(cached[0]["findings"], dict) else {}
+        stored = self.store.pair_findings(a, b)
+        by_source = stored or {}
         if src not in by_source:
             docs = self.store.documents([src, dst])
             vectors, new = self._vectors(docs)
@@ -511,7 +511,7 @@ class Corpus:
             by_source[src] = [finding_to_dict(f) for f in c.findings]
             try:
                 self.store.add_sentence_vectors(new)
-                if cached:
+                if stored is not None:
                     self.store.set_findings(a, b, by_source)
             except Exception:  # noqa: BLE001 - a read-only store just does not cache
                 pass

@@ -36,7 +36,7 @@ from typing import Any, Iterable, Iterator
 import numpy as np
 
 from unspun.errors import InputError, MissingExtra
-from unspun.records import Document, Edge, Pair, Rejected, Removed, Sentence, Story
+from unspun.records import Document, Edge, Link, Pair, Rejected, Removed, Sentence, Story
 from unspun.report.json import link_to_dict
 
 SCHEMA_VERSION = 2
@@ -293,32 +293,33 @@ class Store:
         ).fetchall()
         return {(a, b) for a, b in rows}
 
-    def candidate_edges(self, threshold: float, min_coverage: float) -> list[dict[str, Any]]:
-        """Pairs that pass the score and coverage floors (the caller applies the full edge rule).
+    def candidate_edges(self, threshold: float, min_coverage: float) -> list[Pair]:
+        """Pairs that pass the score and coverage floors (the caller applies the full edge rule), as
+        :class:`~unspun.records.Pair` records without their links (the story rule reads scores and
+        evidence only; :meth:`pairs_among` gives links).
 
         Pairs verified before ``lead_link`` was part of their evidence get it from their links here."""
         rows = self._rows(
-            "SELECT a, b, same_story, a_coverage, b_coverage, evidence, kind,"
-            " CASE WHEN contains(evidence, '\"lead_link\"') THEN NULL ELSE links END AS old_links FROM pairs"
+            "SELECT a, b, same_story, a_coverage, b_coverage, evidence, kind, algorithm,"
+            " CASE WHEN contains(evidence, '\"lead_link\"') THEN NULL ELSE links END AS links FROM pairs"
             " WHERE same_story >= ? AND greatest(a_coverage, b_coverage) >= ?", [threshold, min_coverage])
-        for r in rows:
-            r["evidence"] = json.loads(r["evidence"]) if r["evidence"] else {}
-            old = r.pop("old_links")
-            if old is not None:
-                r["evidence"]["lead_link"] = _lead_link(json.loads(old))
-        return rows
+        return [_pair(r, keep_links=False) for r in rows]
 
-    def pairs_among(self, ids: list[str]) -> list[dict[str, Any]]:
+    def pairs_among(self, ids: list[str]) -> list[Pair]:
+        """Every stored pair between two of these documents, with its links."""
         rows = self._rows(
-            "SELECT a, b, same_story, a_coverage, b_coverage, kind, links, findings, evidence FROM pairs"
+            "SELECT a, b, same_story, a_coverage, b_coverage, kind, links, evidence, algorithm FROM pairs"
             " WHERE a IN (SELECT unnest(?)) AND b IN (SELECT unnest(?))", [ids, ids])
-        for r in rows:
-            r["links"] = json.loads(r["links"]) if r["links"] else []
-            r["findings"] = json.loads(r["findings"]) if r["findings"] else None
-            r["evidence"] = json.loads(r["evidence"]) if r["evidence"] else {}
-            if "lead_link" not in r["evidence"]:  # pairs verified before lead_link was stored
-                r["evidence"]["lead_link"] = _lead_link(r["links"])
-        return rows
+        return [_pair(r) for r in rows]
+
+    def pair_findings(self, a: str, b: str) -> dict[str, list[dict[str, Any]]] | None:
+        """The findings cached on a stored pair, keyed by the id of the version taken as the source
+        (``{}`` when none are cached yet; None when the pair is not stored)."""
+        row = self.con.execute("SELECT findings FROM pairs WHERE a = ? AND b = ?", [a, b]).fetchone()
+        if row is None:
+            return None
+        found = json.loads(row[0]) if row[0] else {}
+        return found if isinstance(found, dict) else {}
 
     def set_findings(self, a: str, b: str, findings: dict[str, list[dict[str, Any]]]) -> None:
         """Findings of the pair, keyed by the id of the version taken as the source (A)."""
@@ -462,7 +463,18 @@ def _edge_from(d: dict[str, Any]) -> Edge:
     return Edge(d["source"], d["target"], d["kind"], bool(d["directed"]), d["reason"], float(d["same_story"]), d.get("evidence") or {})
 
 
-def _lead_link(links: list[dict[str, Any]]) -> float:
-    from unspun.stories import lead_link
+def _link(d: dict[str, Any]) -> Link:
+    return Link(tuple(d["a"]), tuple(d["b"]), d["kind"], float(d["similarity"]), d.get("semantic"), float(d.get("lexical", 0.0)))
 
-    return round(lead_link(links), 4)
+
+def _pair(r: dict[str, Any], keep_links: bool = True) -> Pair:
+    """A stored pair row (by column name) as a record; ``lead_link`` derived from the links for rows
+    verified before it was stored."""
+    links = tuple(_link(d) for d in json.loads(r["links"])) if r.get("links") else ()
+    evidence = json.loads(r["evidence"]) if r["evidence"] else {}
+    if "lead_link" not in evidence:
+        from unspun.stories import lead_link
+
+        evidence["lead_link"] = round(lead_link(links), 4)
+    return Pair(r["a"], r["b"], float(r["same_story"]), float(r["a_coverage"]), float(r["b_coverage"]), r["kind"],
+                links if keep_links else (), evidence, r.get("algorithm") or "")

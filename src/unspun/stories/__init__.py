@@ -26,10 +26,10 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Iterable
 
 from unspun.align.scores import SAME_STORY_THRESHOLD
-from unspun.records import Edge, Pair, Story
+from unspun.records import Edge, Link, Pair, Story
 
 ALGORITHM = "unspun.stories.v2"  # v2: provenance tree with one root, direction unknown, related edges
 BY_DATE = "published earlier"  # the reason of a direction decided by publication dates
@@ -111,14 +111,13 @@ RELATED_MIN_SAME_STORY = SAME_STORY_THRESHOLD
 story (same_story at the compare threshold) and the two share a distinctive name."""
 
 
-def lead_link(links) -> float:  # noqa: ANN001 - Link records or their stored dicts
+def lead_link(links: Iterable[Link]) -> float:
     """The best similarity of a link between the first two sentences of A and of B (0 when none):
     whether the two versions open with the same news."""
     best = 0.0
     for lk in links:
-        a, b, sim = (lk["a"], lk["b"], lk["similarity"]) if isinstance(lk, dict) else (lk.a, lk.b, lk.similarity)
-        if a and b and min(a) < 2 and min(b) < 2:
-            best = max(best, float(sim))
+        if lk.a and lk.b and min(lk.a) < 2 and min(lk.b) < 2:
+            best = max(best, float(lk.similarity))
     return best
 
 
@@ -528,14 +527,13 @@ def pair_from(comparison, a: str, b: str) -> Pair:  # noqa: ANN001
                 evidence, f"{c.algorithms['align']}+{ALGORITHM}")
 
 
-def pair_kind(links) -> str:  # noqa: ANN001 - Link records, or their stored dicts
+def pair_kind(links: tuple[Link, ...]) -> str:
     """How one version relates to the other overall: copied / edited / paraphrased (majority of linked sentences)."""
     if not links:
         return "paraphrased"
     counts: dict[str, int] = {}
     for lk in links:
-        kind, a = (lk["kind"], lk["a"]) if isinstance(lk, dict) else (lk.kind, lk.a)
-        counts[kind] = counts.get(kind, 0) + len(a)
+        counts[lk.kind] = counts.get(lk.kind, 0) + len(lk.a)
     if counts.get("copied", 0) >= 0.9 * sum(counts.values()):
         return "copied"
     if counts.get("copied", 0) + counts.get("edited", 0) >= 0.5 * sum(counts.values()):
