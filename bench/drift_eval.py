@@ -126,7 +126,8 @@ def miss_reason(res, kind: str, where: tuple[int, int], j: int | None, clean_lin
 
 def injection(comparer, rows: list[dict], nlp, seed: int = 5) -> dict:  # noqa: ANN001
     rng = random.Random(seed)
-    out: dict = {"hits": defaultdict(lambda: [0, 0]), "survival": defaultdict(lambda: [0, 0]), "reasons": defaultdict(Counter),
+    out: dict = {"hits": defaultdict(lambda: [0, 0]), "high": defaultdict(lambda: [0, 0]), "survival": defaultdict(lambda: [0, 0]),
+                 "reasons": defaultdict(Counter),
                  "clean": [], "examples": defaultdict(list)}
     for r in rows:
         fold = fold_of(r["source_id"])
@@ -145,6 +146,10 @@ def injection(comparer, rows: list[dict], nlp, seed: int = 5) -> dict:  # noqa: 
             where = locate(inj.text, inj.span, res.b.text)
             j = sentence_at(res.b, where[0]) if where else None
             ok = bool(where) and any(is_hit(f, kind, where) for f in res.findings)
+            at_high = bool(where) and any(is_hit(f, kind, where) and f.severity == "high" for f in res.findings)
+            for key in ((kind, fold), (kind, "all"), ("all", fold), ("all", "all")):
+                out["high"][key][0] += at_high
+                out["high"][key][1] += 1
             for key in ((kind, fold), (kind, "all"), ("all", fold), ("all", "all"), (f"{kind}/{r['model']}", "all"),
                         (f"{kind}:{inj.form}", "all")):
                 out["hits"][key][0] += ok
@@ -347,6 +352,11 @@ def main() -> None:
                                           for f in ("dev", "test", "all")])
         table("Injected changes in l2r news rewrites, strict (hit = matching type, medium/high, new_span on the injected words)",
               ["injected", "dev fold", "test fold", "all"], trows)
+        hh = inj["high"]
+        table("Injected changes found at high severity (what a user sees flagged first)", ["injected", "dev fold", "test fold", "all"],
+              [[kind] + [f"{hh[(kind, f)][0] / hh[(kind, f)][1]:.3f}" if hh[(kind, f)][1] else "-" for f in ("dev", "test", "all")]
+               for kind in (*KINDS, "all")])
+        result["injection_high"] = {f"{k}/{f}": c / n for (k, f), (c, n) in hh.items() if n}
         table("Injected changes by rewriting model and by form (all folds)", ["injected", "pairs", "found"],
               [[k, n, c / n] for (k, f), (c, n) in sorted(h.items()) if f == "all" and ("/" in k or ":" in k)])
         table("Why injections were missed", ["injected", "reason", "n"],

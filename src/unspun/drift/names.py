@@ -163,8 +163,11 @@ _BODY_NOUN = re.compile(r"\b(?:" + _BODY_WORDS + r")\b", re.I)
 
 def _description_replaced(view: PairView, j: int, a_idx: tuple[int, ...], f: Entity) -> bool:
     """A's paired sentence describes someone or some body of B's new name's kind ("the atomic
-    agency") with a word B's sentence no longer has ("IAEA, Iran to hold talks"): B put the name
-    where A had the description."""
+    agency") with a word B's sentence no longer has ("IAEA, Iran to hold talks"), and names no
+    one of that kind: B put the name where A had the description."""
+    family = _family(f.label)
+    if any(_family(e.label) == family for i in a_idx for e in view.entities("a", i)):
+        return False  # A names someone of that kind: B's name is another one, not the described one
     rx = _PERSON_NOUN if f.label == "PERSON" else _BODY_NOUN
     b_words = {m.group(0).lower() for m in rx.finditer(view.b.sentences[j].text)}
     return any(m.group(0).lower() not in b_words for m in rx.finditer(view.side("a", a_idx).text))
