@@ -165,12 +165,13 @@ def _description_replaced(view: PairView, j: int, a_idx: tuple[int, ...], f: Ent
     """A's paired sentence describes someone or some body of B's new name's kind ("the atomic
     agency") with a word B's sentence no longer has ("IAEA, Iran to hold talks"), and names no
     one of that kind: B put the name where A had the description."""
-    family = _family(f.label)
-    if any(_family(e.label) == family for i in a_idx for e in view.entities("a", i)):
-        return False  # A names someone of that kind: B's name is another one, not the described one
     rx = _PERSON_NOUN if f.label == "PERSON" else _BODY_NOUN
     b_words = {m.group(0).lower() for m in rx.finditer(view.b.sentences[j].text)}
-    return any(m.group(0).lower() not in b_words for m in rx.finditer(view.side("a", a_idx).text))
+    if not any(m.group(0).lower() not in b_words for m in rx.finditer(view.side("a", a_idx).text)):
+        return False
+    # A names someone of that kind: B's name is another one, not the described one
+    family = _family(f.label)
+    return not any(_family(e.label) == family for i in a_idx for e in view.entities("a", i, tag=True))
 
 
 def _dedupe(items: list[tuple[int, Entity, float]]) -> list[tuple[int, Entity, float]]:

@@ -197,6 +197,23 @@ def _subjects_shared(px, n, pols_y: list, keys: set[str]) -> bool:  # noqa: ANN0
     return False
 
 
+_THIRD_PERSON = frozenset({"he", "him", "she", "her", "they", "them"})
+
+
+def _pronoun_for_noun(px, i_x: int, py, i_y: int) -> bool:  # noqa: ANN001
+    """One predicate takes a third-person pronoun where the other takes a name or a noun ("**they**
+    did not say" / "the **family** said"): the pronoun may stand for it."""
+    def roles(pol, i: int) -> tuple[bool, bool]:  # noqa: ANN001
+        deps = SUBJECT_DEPS | OBJECT_DEPS
+        pron = any(t.pos == "PRON" and t.text.lower() in _THIRD_PERSON and t.dep in deps and t.head == i for t in pol.tokens)
+        by_i = {t.i: t for t in pol.tokens}
+        name = any(by_i[k].pos in ("PROPN", "NOUN") for k in argument_indices(pol, i, SUBJECT_DEPS) + argument_indices(pol, i, OBJECT_DEPS))
+        return pron, name
+
+    (pron_x, name_x), (pron_y, name_y) = roles(px, i_x), roles(py, i_y)
+    return (pron_x and name_y) or (name_x and pron_y)
+
+
 def _args_shared(px, i_x: int, py, i_y: int) -> bool:  # noqa: ANN001
     """The two predicates share a subject or an object (pronouns count), or neither has any. The
     counterpart's nouns next to it count too: the small parser often attaches a verb oddly
@@ -205,7 +222,7 @@ def _args_shared(px, i_x: int, py, i_y: int) -> bool:  # noqa: ANN001
     ay = _args_with_pronouns(py, i_y, SUBJECT_DEPS) | _args_with_pronouns(py, i_y, OBJECT_DEPS) | _neighbours(py, i_y)
     if not ax and not (ay - _neighbours(py, i_y)):
         return True
-    return bool({stem(x) for x in ax} & {stem(y) for y in ay})
+    return bool({stem(x) for x in ax} & {stem(y) for y in ay}) or _pronoun_for_noun(px, i_x, py, i_y)
 
 
 def _neighbours(pol, i: int) -> set[str]:  # noqa: ANN001
@@ -318,16 +335,24 @@ def _double_negative(pol, n, other_plain: frozenset[str] = frozenset()) -> bool:
                for t in pol.tokens if t.i in kids and t.i != n.target_i)
 
 
+_DESCRIPTIVE = frozenset({"higher", "lower", "upper", "above", "below", "more", "fewer", "less", "top", "bottom",
+                          "northern", "southern", "eastern", "western", "near", "far"})
+
+
 def _complement_opposite(pol, n, others: list) -> bool:  # noqa: ANN001
     """A word of the negated claim has its opposite in the other version (negation plus opposite = same claim)."""
     if not pol.parsed or n.target_i < 0:
         return False
     kids = _subtree(pol, n.target_i)
+    # comparatives describe ("pumping water from the lower reservoir"), they do not evaluate the claim
+    kids = {t.i for t in pol.tokens if t.i in kids and t.text.lower() not in _DESCRIPTIVE}
     words_ = {t.lemma for t in pol.tokens if t.i in kids} | {t.text.lower() for t in pol.tokens if t.i in kids}
     other = set()
     for p in others:
         other |= {t.lemma for t in p.tokens} | {t.text.lower() for t in p.tokens}
-    return _opposite(words_, frozenset(other))
+    # words both versions use are no substitution ("lost her ski on a jump" on both sides)
+    mine = {t.lemma for t in pol.tokens} | {t.text.lower() for t in pol.tokens}
+    return _opposite(words_ - other, frozenset(other - mine))
 
 
 def _subtree(pol, i: int) -> set[int]:  # noqa: ANN001

@@ -278,12 +278,14 @@ class PairView:
         other_side = "b" if side == "a" else "a"
         return " ".join(self.doc(other_side).sentences[x].text for x in self._counterpart_idx(side, k)).lower().replace("’", "'")
 
-    def entities(self, side: str, k: int) -> list[Entity]:
+    def entities(self, side: str, k: int, *, tag: bool = False) -> list[Entity]:
         """Named entities of a sentence — only for sentences that can yield an entity finding
-        (:meth:`_ner_needed`), tagged in one batch."""
+        (:meth:`_ner_needed`), tagged in one batch; ``tag=True`` tags any other sentence on demand."""
         if self.tagger is None:
             return []
         self.prepare()
+        if tag and k not in self._ents[side]:
+            self._ents[side][k] = self.tagger.tag([self.doc(side).sentences[k].text])[0]
         return self._ents[side].get(k, [])
 
 
