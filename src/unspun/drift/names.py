@@ -263,6 +263,21 @@ def entity_changes(view: PairView) -> list[Change]:
                                    f"{_kind(e.label).capitalize()} “{e.text}” became “{f.text}”, a different name.",
                                    "entities.changed.v2", view, i, e, j, f, view.pairing(i, j)))
                 break
+    # A name in the very place where the paired sentence of A has another of its kind, which B
+    # still mentions elsewhere or in another form ("Canadian diplomatic staff" / "Peruvian
+    # diplomatic representatives ... immigration to Canada"): a swap, medium.
+    for kb, (j, f, df) in enumerate(added):
+        if kb in used_b or df > 0:
+            continue
+        for i, e in ents_a:
+            pairing = view.pairing(i, j)
+            if (pairing and _family(e.label) == _family(f.label) and not _variant(e, f)
+                    and e.text.lower() not in view.b.sentences[j].text.lower()
+                    and view.same_slot(i, (e.start, e.end), j, (f.start, f.end))):
+                used_b.add(kb)
+                out.append(_change("entity_changed", "medium", f"{_kind(e.label).capitalize()} “{e.text}” became “{f.text}” here.",
+                                   "entities.changed.v2", view, i, e, j, f, pairing))
+                break
     for kb, (j, f, df) in enumerate(added):
         if kb in used_b:
             continue
