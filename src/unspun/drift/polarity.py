@@ -182,7 +182,9 @@ def _same_claim(px, n, pols_y: list, keys: set[str]) -> bool:  # noqa: ANN001
     counterparts = [(py, i) for py, i in counterparts if _POS_KIND.get(next(t.pos for t in py.tokens if t.i == i), "other") == kind]
     # ...said of the same subject or object: a clean rewrite keeps a negation in other words
     # ("has received no special treatment" / "hasn't received any"), so the word alone is no proof.
-    return any(_args_agree(px, n.target_i, py, i) and _args_shared(px, n.target_i, py, i) for py, i in counterparts)
+    # A denied thing ("there is no man on a bicycle") is its own argument: the thing itself is shared.
+    return any(_args_agree(px, n.target_i, py, i) and (kind == "thing" or _args_shared(px, n.target_i, py, i))
+               for py, i in counterparts)
 
 
 def _subjects_shared(px, n, pols_y: list, keys: set[str]) -> bool:  # noqa: ANN001
@@ -295,7 +297,8 @@ def _name_and_description(px, i_x: int, py, i_y: int) -> bool:  # noqa: ANN001
 
 ARG_PHRASE_MIN = 0.5
 """Two argument noun phrases whose head words differ still name the same thing when this share of
-the shorter phrase's content words (at least two) recur in the other."""
+the shorter phrase's content words (at least two) recur in the other, or when the shorter is one
+word that recurs in the other."""
 
 
 def _phrases_overlap(px, i_x: int, py, i_y: int, deps) -> bool:  # noqa: ANN001
@@ -308,6 +311,8 @@ def _phrases_overlap(px, i_x: int, py, i_y: int, deps) -> bool:  # noqa: ANN001
             small = min(len(x), len(y))
             if small >= 2 and len(x & y) >= ARG_PHRASE_MIN * small:
                 return True
+            if small == 1 and x & y:
+                return True  # "the panda" / "a panda bear": a one-word phrase inside the other
     return False
 
 
