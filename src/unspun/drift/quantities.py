@@ -155,6 +155,7 @@ class DateMention:
     end: int
     time: str | None = None  # "17:30" (24-hour clock)
     relative: str | None = None  # "yesterday", "last week", ...
+    event: str | None = None  # the name a year belongs to ("london" in "London 2012"): compared only with the same event
 
     def parts(self) -> dict[str, object]:
         return {k: v for k, v in (("year", self.year), ("month", self.month), ("day", self.day), ("weekday", self.weekday),
@@ -167,6 +168,8 @@ class DateMention:
         return bool(shared) and all(_same_part(k, mine[k], theirs[k]) for k in shared)
 
     def conflicts(self, other: "DateMention") -> bool:
+        if self.event != other.event:
+            return False  # "Tokyo 2020" (held in 2021) against "in 2021", or against "Euro 2016": no one date
         mine, theirs = self.parts(), other.parts()
         shared = set(mine) & set(theirs)
         return bool(shared) and any(not _same_part(k, mine[k], theirs[k]) for k in shared)
@@ -252,12 +255,14 @@ def dates(text: str) -> list[DateMention]:
             if g.get("hh") is not None and time_ is None:
                 continue
             rel = RELATIVE_DAYS[g["rel"].lower()] if g.get("rel") else None
-            if len(pat.groupindex) == 1 and "y" in pat.groupindex and re.search(r"(?<![.!?]\s)\b[A-Z][a-z]+\s$", text[max(0, s - 20): s]) \
+            event = None
+            named = re.search(r"(?<![.!?]\s)\b([A-Z][a-z]+)\s$", text[max(0, s - 20): s])
+            if len(pat.groupindex) == 1 and "y" in pat.groupindex and named \
                     and not re.search(r"\b(?:In|Since|By|Until|From|During|Before|After)\s$", text[max(0, s - 8): s]):
-                continue  # an event's year is part of its name: "Tokyo 2020", "Euro 2016"
+                event = named.group(1).lower()  # an event's year is part of its name: "Tokyo 2020", "Euro 2016"
             if "y" in pat.groupindex and len(pat.groupindex) == 1 or (g.get("d") and not mon and not g.get("m")):
                 s, e = m.span("y")  # a bare year: keep only the year digits as the span
-            found.append(DateMention(year, month, day, wd.lower() if wd else None, text[s:e], s, e, time_, rel))
+            found.append(DateMention(year, month, day, wd.lower() if wd else None, text[s:e], s, e, time_, rel, event))
             taken.append((s, e))
     found = [d for d in found if not _inside((d.start, d.end), citation_spans(text))]
     found.sort(key=lambda d: d.start)
