@@ -40,32 +40,56 @@ def match_values(view: PairView, read: Callable[[PairView, str, int], list[M]], 
                  kin: Callable[[M, M, int], bool]) -> tuple[list[tuple[int, M, int, M, str]], list[tuple[int, M]], list[tuple[int, M]]]:
     """(changes as (i, x, j, y, pairing), B mentions left unexplained, A mentions left unexplained).
 
+    In four steps: the same value in paired sentences (linked or soft) explains a mention;
+    then a value of a linked sentence of B that differs from a value of the same kind in its A
+    sentence is a change — even when that value also occurs in some unrelated sentence of A
+    ("the March report" rewritten "the observations in July" while A says "July" elsewhere);
+    then the same value anywhere explains what is left (a rewrite moves facts between
+    sentences); then leftovers of one kind in soft-paired or similar sentences are changes.
+
     Mentions have ``start``/``end`` offsets in their sentence; ``kin(x, y, overlap)`` says whether two
     leftovers may be one changed value, given how many content words their contexts share."""
     ma, mb = _mentions(view, "a", read), _mentions(view, "b", read)
-    cands = [(_PAIRING_RANK[view.pairing(i, j)] + view.sim(i, j), ka, kb)
-             for ka, (i, x) in enumerate(ma) for kb, (j, y) in enumerate(mb) if same(x, y)]
-    used_a, used_b = greedy_pairs(cands)
-    left_a = [(i, x) for k, (i, x) in enumerate(ma) if k not in used_a]
-    left_b = [(j, y) for k, (j, y) in enumerate(mb) if k not in used_b]
-    cands = []
-    ctx_a = [view.context("a", i, x.start, x.end) for i, x in left_a]
-    for kb, (j, y) in enumerate(left_b):
-        ctx_b = view.context("b", j, y.start, y.end)
-        for ka, (i, x) in enumerate(left_a):
-            overlap = len(ctx_a[ka] & ctx_b)
-            if not kin(x, y, overlap):
-                continue
-            score = view.may_pair(i, j, overlap)
-            if score is not None:
-                # ties (several figures in one linked pair) go to the figures in the same place
-                cands.append((score - 0.01 * abs(_position(view, "a", i, x) - _position(view, "b", j, y)), ka, kb))
-    pa, pb = greedy_pairs(cands)
-    order = {kb: ka for ka, kb in zip(pa, pb)}
-    changes = [(left_a[order[kb]][0], left_a[order[kb]][1], left_b[kb][0], left_b[kb][1],
-                view.pairing(left_a[order[kb]][0], left_b[kb][0]) or "soft") for kb in sorted(order)]
-    rest_b = [m for k, m in enumerate(left_b) if k not in set(pb)]
-    rest_a = [m for k, m in enumerate(left_a) if k not in set(pa)]
+    free_a, free_b = set(range(len(ma))), set(range(len(mb)))
+
+    def explain(paired_only: bool) -> None:
+        cands = [(_PAIRING_RANK[view.pairing(i, j)] + view.sim(i, j), ka, kb)
+                 for ka in free_a for kb in free_b
+                 for (i, x), (j, y) in [(ma[ka], mb[kb])]
+                 if same(x, y) and (not paired_only or view.pairing(i, j) is not None)]
+        used_a, used_b = greedy_pairs(cands)
+        free_a.difference_update(used_a)
+        free_b.difference_update(used_b)
+
+    def change(linked_only: bool) -> list[tuple[int, int]]:
+        cands = []
+        for kb in free_b:
+            j, y = mb[kb]
+            ctx_b = view.context("b", j, y.start, y.end)
+            for ka in free_a:
+                i, x = ma[ka]
+                if linked_only and view.pairing(i, j) != "linked":
+                    continue
+                overlap = len(view.context("a", i, x.start, x.end) & ctx_b)
+                if not kin(x, y, overlap):
+                    continue
+                score = view.may_pair(i, j, overlap)
+                if score is not None:
+                    # ties (several figures in one linked pair) go to the figures in the same place
+                    cands.append((score - 0.01 * abs(_position(view, "a", i, x) - _position(view, "b", j, y)), ka, kb))
+        pa, pb = greedy_pairs(cands)
+        free_a.difference_update(pa)
+        free_b.difference_update(pb)
+        return list(zip(pa, pb))
+
+    explain(paired_only=True)
+    matched = change(linked_only=True)
+    explain(paired_only=False)
+    matched += change(linked_only=False)
+    changes = [(ma[ka][0], ma[ka][1], mb[kb][0], mb[kb][1], view.pairing(ma[ka][0], mb[kb][0]) or "soft")
+               for ka, kb in sorted(matched, key=lambda p: p[1])]
+    rest_b = [mb[k] for k in sorted(free_b)]
+    rest_a = [ma[k] for k in sorted(free_a)]
     return changes, rest_b, rest_a
 
 
