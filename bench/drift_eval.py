@@ -150,8 +150,11 @@ def injection(comparer, rows: list[dict], nlp, seed: int = 5) -> dict:  # noqa: 
             for key in ((kind, fold), (kind, "all"), ("all", fold), ("all", "all")):
                 out["high"][key][0] += at_high
                 out["high"][key][1] += 1
-            for key in ((kind, fold), (kind, "all"), ("all", fold), ("all", "all"), (f"{kind}/{r['model']}", "all"),
-                        (f"{kind}:{inj.form}", "all")):
+            keys = [(kind, fold), (kind, "all"), ("all", fold), ("all", "all"), (f"{kind}/{r['model']}", "all"),
+                    (f"{kind}:{inj.form}", "all")]
+            if j is not None and j in clean_links:
+                keys += [(kind, "covered"), ("all", "covered")]  # the clean rewrite's sentence had a counterpart in A
+            for key in keys:
                 out["hits"][key][0] += ok
                 out["hits"][key][1] += 1
             if not ok:
@@ -346,12 +349,14 @@ def main() -> None:
         trows = []
         for kind in (*KINDS, "all"):
             trows.append([kind] + [f"{h[(kind, f)][0] / h[(kind, f)][1]:.3f} ({h[(kind, f)][1]})" if h[(kind, f)][1] else "-"
-                                   for f in ("dev", "test", "all")])
+                                   for f in ("dev", "test", "all", "covered")])
         s = inj["survival"]
         trows.append(["link survival"] + [f"{s[('all', f)][0] / s[('all', f)][1]:.3f} ({s[('all', f)][1]})" if s[("all", f)][1] else "-"
-                                          for f in ("dev", "test", "all")])
-        table("Injected changes in l2r news rewrites, strict (hit = matching type, medium/high, new_span on the injected words)",
-              ["injected", "dev fold", "test fold", "all"], trows)
+                                          for f in ("dev", "test", "all")] + ["-"])
+        table("Injected changes in l2r news rewrites, strict (hit = matching type, medium/high, new_span on the injected words); "
+              "last column: only sentences that had a counterpart in A in the clean rewrite (elsewhere an injected "
+              "negation contradicts the rewrite's own embellishment, not A)",
+              ["injected", "dev fold", "test fold", "all", "all, sentences A covers"], trows)
         hh = inj["high"]
         table("Injected changes found at high severity (what a user sees flagged first)", ["injected", "dev fold", "test fold", "all"],
               [[kind] + [f"{hh[(kind, f)][0] / hh[(kind, f)][1]:.3f}" if hh[(kind, f)][1] else "-" for f in ("dev", "test", "all")]
@@ -365,7 +370,8 @@ def main() -> None:
             for kind, exs in inj["examples"].items():
                 for ex in exs[: args.examples]:
                     print(kind, ex)
-        result["injection"] = {f"{k}/{f}": c / n for (k, f), (c, n) in h.items() if n and f in ("dev", "test", "all") and "/" not in k and ":" not in k}
+        result["injection"] = {f"{k}/{f}": c / n for (k, f), (c, n) in h.items()
+                               if n and f in ("dev", "test", "all", "covered") and "/" not in k and ":" not in k}
         result["link_survival"] = {f: s[("all", f)][0] / s[("all", f)][1] for f in ("dev", "test", "all") if s[("all", f)][1]}
         bg = background(inj["clean"])
         table("Clean news rewrite pairs: false alarms (target: pairs with a high finding <= 0.10)",

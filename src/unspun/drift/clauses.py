@@ -260,6 +260,8 @@ def argument_indices(pol: Polarity, i: int, deps: frozenset[str]) -> list[int]:
     """Token indices of the nouns :func:`arguments` returns."""
     by_i = {t.i: t for t in pol.tokens}
     out = []
+    if deps is SUBJECT_DEPS:
+        i = subject_holder(pol, i)
     pred = by_i.get(i)
     if deps is SUBJECT_DEPS and pred is not None and pred.dep in ("acl", "relcl") and pred.head in by_i:
         head = by_i[pred.head]
@@ -274,6 +276,20 @@ def argument_indices(pol: Polarity, i: int, deps: frozenset[str]) -> list[int]:
         if t.dep in deps and head == i:
             out.append(t.i)
     return out
+
+
+def subject_holder(pol: Polarity, i: int) -> int:
+    """The predicate whose subject ``i`` takes: a conjoined verb with no subject of its own shares its
+    first conjunct's ("it has provided the data and did not cooperate": *it* did not cooperate)."""
+    by_i = {t.i: t for t in pol.tokens}
+    seen = set()
+    while i in by_i and i not in seen:
+        seen.add(i)
+        t = by_i[i]
+        if t.dep != "conj" or t.head not in by_i or any(u.head == i and u.dep in SUBJECT_DEPS for u in pol.tokens):
+            break
+        i = t.head
+    return i
 
 
 def _prep_head(pol: Polarity, prep_i: int) -> int:

@@ -36,7 +36,12 @@ DISTANCE_RE = re.compile(r"\b(?:under the guise of|claim(?:s|ed|ing)?|argu(?:e|e
 SAY_NEUTRAL = ("said", "says", "say", "told", "tells", "stated", "added", "noted", "found", "finds", "showed",
                "estimated", "warned", "predicted", "announced", "announces", "explained", "wrote", "according to",
                "citing", "quoted", "with a reference to", "with reference to", "in a statement", "reported by",
-               "first reported", "it was reported", "acknowledged", "admitted")
+               "first reported", "it was reported", "acknowledged", "admitted",
+               # other neutral reporting verbs rewrites put for "said" ("Dr X said" -> "Dr X revealed")
+               "saying", "adding", "noting", "revealed", "reveals", "disclosed", "explains", "recalled", "described",
+               "remarked", "commented", "observed", "pointed out", "indicated", "emphasised", "emphasized",
+               "stressed", "highlighted", "mentioned", "reiterated", "replied", "responded", "recounted",
+               "testified", "conceded", "maintained", "maintains")
 SAY_WEAK = ("claimed", "alleged", "alleges", "insisted", "insists", "suggested", "purported",
             "asserted", "asserts", "contended", "argued", "argues", "speculated", "rumored", "rumoured")
 SAY_STRONG = ("confirmed", "confirms", "verified", "verifies", "verifying", "established", "proved", "proven",

@@ -59,6 +59,12 @@ def _family(label: str) -> str:
     return _FAMILY.get(label, "name")
 
 
+def _swappable(e: Entity, f: Entity) -> bool:
+    """Names of one family, or a country and a nationality ("Russia's ministry" / "the Portuguese
+    ministry"): what may stand in one slot."""
+    return _family(e.label) == _family(f.label) or {_family(e.label), _family(f.label)} == {"place", "group"}
+
+
 def _kind(label: str) -> str:
     return {"PERSON": "a person", "ORG": "an organisation", "GPE": "a place", "LOC": "a place", "NORP": "a group",
             "FAC": "a facility", "EVENT": "an event"}.get(label, "a name")
@@ -148,8 +154,7 @@ def _described(view: PairView, j: int, a_idx: tuple[int, ...], f: Entity) -> boo
     before = view.b.sentences[j].text[max(0, f.start - 30): f.start].lower().split()
     if not any(w.strip(",.") in _ROLES for w in before[-2:]):
         return False
-    family = _family(f.label)
-    if any(_family(e.label) == family for i in a_idx for e in view.entities("a", i)):
+    if any(_names_of_kind(e, f) for i in a_idx for e in view.entities("a", i)):
         return False
     text = view.side("a", a_idx).text
     if any(n for n, _, _ in candidate_names(text) if n.split()[-1].lower() in f.text.lower()):
@@ -170,8 +175,13 @@ def _description_replaced(view: PairView, j: int, a_idx: tuple[int, ...], f: Ent
     if not any(m.group(0).lower() not in b_words for m in rx.finditer(view.side("a", a_idx).text)):
         return False
     # A names someone of that kind: B's name is another one, not the described one
-    family = _family(f.label)
-    return not any(_family(e.label) == family for i in a_idx for e in view.entities("a", i, tag=True))
+    return not any(_names_of_kind(e, f) for i in a_idx for e in view.entities("a", i, tag=True))
+
+
+def _names_of_kind(e: Entity, f: Entity) -> bool:
+    """``e`` may name someone of ``f``'s kind: the same family, or an organisation where ``f`` is a
+    person (the small tagger often reads a surname as an organisation: "Dr Kutlubay said")."""
+    return _family(e.label) == _family(f.label) or (f.label == "PERSON" and e.label == "ORG")
 
 
 def _dedupe(items: list[tuple[int, Entity, float]]) -> list[tuple[int, Entity, float]]:
@@ -266,15 +276,18 @@ def entity_changes(view: PairView) -> list[Change]:
     # A name in the very place where the paired sentence of A has another of its kind, which B
     # still mentions elsewhere or in another form ("Canadian diplomatic staff" / "Peruvian
     # diplomatic representatives ... immigration to Canada"): a swap, medium.
+    swapped_here: set[tuple[int, str]] = set()
     for kb, (j, f, df) in enumerate(added):
         if kb in used_b or df > 0:
             continue
-        for i, e in ents_a:
+        paired = [(i, e) for i in view.paired_with("b", j) for e in view.entities("a", i, tag=True) if not _generic(e)]
+        for i, e in paired:
             pairing = view.pairing(i, j)
-            if (pairing and _family(e.label) == _family(f.label) and not _variant(e, f)
+            if (pairing and _swappable(e, f) and not _variant(e, f)
                     and e.text.lower() not in view.b.sentences[j].text.lower()
                     and view.same_slot(i, (e.start, e.end), j, (f.start, f.end))):
                 used_b.add(kb)
+                swapped_here.add((i, e.key))
                 out.append(_change("entity_changed", "medium", f"{_kind(e.label).capitalize()} “{e.text}” became “{f.text}” here.",
                                    "entities.changed.v2", view, i, e, j, f, pairing))
                 break
@@ -298,7 +311,7 @@ def entity_changes(view: PairView) -> list[Change]:
             None, f.text, None, (start, start + len(f.text)), a=claim.a if claim and basis != "added" else (), b=(j,), basis=basis,
             evidence={"label": f.label, "degree": df}))
     for ka, (i, e, de) in enumerate(gone_list):
-        if ka in used_a or de >= 1.0:
+        if ka in used_a or de >= 1.0 or (i, e.key) in swapped_here:
             continue
         claim = view.claim_of("a", i)
         basis = claim.basis if claim else "dropped"

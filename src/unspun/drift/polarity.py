@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 
 from unspun.drift import lexicon as L
-from unspun.drift.clauses import IMPLICIT, OBJECT_DEPS, SUBJECT_DEPS, _prep_head, argument_indices, arguments
+from unspun.drift.clauses import IMPLICIT, OBJECT_DEPS, SUBJECT_DEPS, _prep_head, argument_indices, arguments, subject_holder
 from unspun.drift.view import SOFT_MIN, Change, PairView, Side
 from unspun.represent.text import content_terms, stem
 
@@ -237,7 +237,8 @@ def _neighbours(pol, i: int) -> set[str]:  # noqa: ANN001
 
 def _args_with_pronouns(pol, i: int, deps) -> set[str]:  # noqa: ANN001
     out = set(arguments(pol, i, deps))
-    out |= {t.lemma for t in pol.tokens if t.pos == "PRON" and t.dep in deps and t.head == i}
+    holder = subject_holder(pol, i) if deps is SUBJECT_DEPS else i
+    out |= {t.lemma for t in pol.tokens if t.pos == "PRON" and t.dep in deps and t.head == holder}
     return out
 
 
@@ -254,6 +255,8 @@ _PERSON = {**dict.fromkeys(("i", "me", "we", "us"), 1), **dict.fromkeys(("you",)
 def _pronoun_persons(pol, i: int, deps) -> set[int]:  # noqa: ANN001
     """Grammatical persons of the pronouns a predicate takes in the given roles ("applies to **you**": 2)."""
     out = set()
+    if deps is SUBJECT_DEPS:
+        i = subject_holder(pol, i)
     for t in pol.tokens:
         if t.pos == "PRON" and t.dep in deps and t.text.lower() in _PERSON:
             head = _prep_head(pol, t.head) if t.dep == "pobj" else t.head
@@ -270,6 +273,8 @@ def _args_agree(px, i_x: int, py, i_y: int) -> bool:  # noqa: ANN001
         if persons_x and persons_y and not persons_x & persons_y:
             return False  # "does not apply to you" / "applies to them": said of someone else
         ax, ay = arguments(px, i_x, deps), arguments(py, i_y, deps)
+        if (persons_x == {3} and ay) or (persons_y == {3} and ax):
+            continue  # "did not recruit **them**" / "recruited his **victims**": the pronoun may stand for the noun
         if not ax or not ay:
             continue
         if any(x == y or stem(x) == stem(y) for x in ax for y in ay) or set(ax + ay) & _ANYONE:

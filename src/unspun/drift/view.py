@@ -273,6 +273,10 @@ class PairView:
             return ()
         return claim.b if side == "a" else claim.a
 
+    def paired_with(self, side: str, k: int) -> tuple[int, ...]:
+        """The other version's sentences linked or soft-paired with sentence k of ``side``."""
+        return self._counterpart_idx(side, k)
+
     def _counterpart(self, side: str, k: int) -> str:
         """The lower-cased text of the sentences paired with sentence k ("" when none)."""
         other_side = "b" if side == "a" else "a"
@@ -296,7 +300,7 @@ _SLOT_WORD = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
 def _edge_word(text: str, last: bool) -> str | None:
     """The word next to a mention (articles skipped), lower-cased and stemmed; None when a clause
     boundary comes first."""
-    part = text[-60:] if last else text[:60]
+    part = text[-60:] if last else re.sub(r"^['’]s?\b", "", text[:60])  # "Russia's justice": the word is "justice"
     stop = re.search(r"[.;:!?()\[\]]", part[::-1] if last else part)
     if stop:
         part = part[len(part) - stop.start():] if last else part[: stop.start()]
