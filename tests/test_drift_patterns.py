@@ -147,3 +147,23 @@ def test_severity_is_capped_by_the_calibrated_confidence():
     assert out.severity == expected
     # a rule's severity is a ceiling: a low rule stays low whatever the confidence
     assert calibrate(Change("certainty_changed", "low", 0.99, "x", "certainty.added.v1")).severity == "low"
+
+
+def test_a_figure_pairs_with_the_one_in_its_place(comparer):
+    """Of two figures B could have changed, the one between the same words is paired ("Hale, 31," / "Hale, 24,")."""
+    a = "Joan Hale, 31, and Peter Voss, 45, were repairing the roof of the chapel on Monday when the scaffold gave way."
+    b = "The scaffold gave way on Monday, injuring two roofers, Joan Hale, 24, and Peter Voss, 45, who were repairing the chapel."
+    changed = [(f.old, f.new) for f in comparer.compare(a, b).findings if f.type == "number_changed"]
+    assert ("31", "24") in changed, changed
+
+
+def test_an_age_moved_to_another_sentence_is_compared(comparer):
+    """A person's age given in another sentence of B is still that person's age."""
+    a = ("The rowing club has signed the Dutch sculler Anouk Verbeek from Utrecht. "
+         "Verbeek, 23, trained with the national squad last winter.")
+    b = ("Meet Anouk Verbeek, the 36-year-old Dutch sculler who is joining the rowing club. "
+         "She trained with the national squad last winter.")
+    changed = [f for f in comparer.compare(a, b).findings if f.type == "number_changed"]
+    assert any(f.old == "23" and f.new == "36" and f.severity == "medium" for f in changed), changed
+    same = b.replace("36-year-old", "23-year-old")
+    assert not [f for f in comparer.compare(a, same).findings if f.type in ("number_changed", "unsupported_addition")]

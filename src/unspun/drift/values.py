@@ -36,6 +36,12 @@ def _mentions(view: PairView, side: str, read: Callable[[PairView, str, int], li
     return [(k, m) for k in view.sentences(side) for m in read(view, side, k)]
 
 
+SLOT_BONUS = 0.3
+"""Added to a candidate pairing of two leftover values that sit between the same words (same
+slot): more than the context-overlap term (0.1 per shared word, at most 0.3) so a figure swapped in
+place wins over another figure of the sentence, less than the gap between a linked and a soft pair."""
+
+
 def match_values(view: PairView, read: Callable[[PairView, str, int], list[M]], same: Callable[[M, M], bool],
                  kin: Callable[[M, M, int], bool]) -> tuple[list[tuple[int, M, int, M, str]], list[tuple[int, M]], list[tuple[int, M]]]:
     """(changes as (i, x, j, y, pairing), B mentions left unexplained, A mentions left unexplained).
@@ -75,8 +81,10 @@ def match_values(view: PairView, read: Callable[[PairView, str, int], list[M]], 
                     continue
                 score = view.may_pair(i, j, overlap)
                 if score is not None:
-                    # ties (several figures in one linked pair) go to the figures in the same place
-                    cands.append((score - 0.01 * abs(_position(view, "a", i, x) - _position(view, "b", j, y)), ka, kb))
+                    # a figure between the same words is the one that changed ("Procko, 22," / "Procko,
+                    # 18,", not "two delivery men"); ties go to the figures in the same place
+                    slot = SLOT_BONUS if view.same_slot(i, (x.start, x.end), j, (y.start, y.end)) else 0.0
+                    cands.append((score + slot - 0.01 * abs(_position(view, "a", i, x) - _position(view, "b", j, y)), ka, kb))
         pa, pb = greedy_pairs(cands)
         free_a.difference_update(pa)
         free_b.difference_update(pb)
@@ -197,8 +205,14 @@ def _phrase(view: PairView, side: str, k: int, q: Quantity) -> str:
 def numbers(view: PairView) -> list[Change]:
     """``number_changed`` for a figure B gives in place of another of the same kind;
     ``unsupported_addition`` for a figure B adds in a sentence that has a counterpart in A."""
-    changes, rest_b, _ = match_values(view, _read_q, _same_q, _kin_q)
+    changes, rest_b, rest_a = match_values(view, _read_q, _same_q, _kin_q)
     out = []
+    for i, x, j, y, who in _age_changes(view, rest_a, rest_b):
+        rest_b.remove((j, y))
+        out.append(Change(
+            "number_changed", "medium", 0.0, f"{who}'s age changed from {x.text} to {y.text}.", "numbers.changed.v2",
+            x.text, y.text, _abs(view, "a", i, (x.start, x.end)), _abs(view, "b", j, (y.start, y.end)),
+            a=(i,), b=(j,), basis=view.pairing(i, j) or "soft", evidence={"sim": view.sim(i, j), "age_of": who}))
     for i, x, j, y, pairing in changes:
         if x.same_value(y) and x.unit == y.unit:
             continue  # "1,200 residents" / "1,200 people": the figure is the same, only the noun differs
@@ -226,6 +240,42 @@ def numbers(view: PairView) -> list[Change]:
             f"B gives a figure, “{_phrase(view, 'b', j, y)}”, that A does not have anywhere.", "numbers.added.v2",
             None, y.text, None, _abs(view, "b", j, (y.start, y.end)), a=claim.a, b=(j,), basis=claim.basis,
             evidence={"sim": claim.sim}))
+    return out
+
+
+_AGE_BEFORE = re.compile(r"([A-Z][\w'’-]+),\s+(?:the\s+|aged\s+)?$")
+_AGE_AFTER = re.compile(r"^(?:,|\)|-year-old\b)")
+_AGE_NAME_AFTER = re.compile(r"^-year-old\s+(?:[a-z]+\s+){0,3}(?:[A-Z][\w'’-]+\s+)?([A-Z][\w'’-]+)")
+
+
+def _age_of(text: str, q: Quantity) -> str | None:
+    """The surname whose age a bare figure gives ("Tomasz Procko, 22," / "Varela, the 41-year-old",
+    "the 41-year-old Uruguayan Varela"), or None."""
+    if q.unit is not None or not 0 < q.value < 120 or q.value != int(q.value):
+        return None
+    before, after = text[max(0, q.start - 40): q.start], text[q.end: q.end + 60]
+    m = _AGE_BEFORE.search(before)
+    if m and _AGE_AFTER.match(after):
+        return m.group(1)
+    m = _AGE_NAME_AFTER.match(after)
+    return m.group(1) if m else None
+
+
+def _age_changes(view: PairView, rest_a: list, rest_b: list) -> list[tuple[int, Quantity, int, Quantity, str]]:
+    """Ages of one named person that differ, in whatever sentences the two versions give them: a
+    rewrite often moves the age into another sentence ("Varela, 20, had a trial" / "Guillermo
+    Varela, the 41-year-old defender")."""
+    ages_a: dict[str, tuple[int, Quantity]] = {}
+    for i, x in rest_a:
+        who = _age_of(view.a.sentences[i].text, x)
+        if who:
+            ages_a.setdefault(who.lower(), (i, x))
+    out = []
+    for j, y in rest_b:
+        who = _age_of(view.b.sentences[j].text, y)
+        if who and who.lower() in ages_a:
+            i, x = ages_a.pop(who.lower())
+            out.append((i, x, j, y, who))
     return out
 
 
