@@ -267,6 +267,9 @@ def argument_indices(pol: Polarity, i: int, deps: frozenset[str]) -> list[int]:
         head = by_i[pred.head]
         if head.pos in ("NOUN", "PROPN"):
             out.append(head.i)  # "no man riding a horse": the man rides
+    if deps is SUBJECT_DEPS and pred is not None and pred.pos == "NOUN" and pred.text.lower().endswith("ing"):
+        # "there is no clown singing", parsed as the noun "singing" with "clown" its compound: the clown sings
+        out.extend(t.i for t in pol.tokens if t.head == i and t.dep in ("compound", "amod") and t.i < i)
     for t in pol.tokens:
         if t.pos not in ("NOUN", "PROPN"):
             continue
@@ -278,15 +281,19 @@ def argument_indices(pol: Polarity, i: int, deps: frozenset[str]) -> list[int]:
     return out
 
 
+_TAKES_HEAD_SUBJECT = frozenset({"conj", "attr", "acomp", "xcomp"})
+
+
 def subject_holder(pol: Polarity, i: int) -> int:
     """The predicate whose subject ``i`` takes: a conjoined verb with no subject of its own shares its
-    first conjunct's ("it has provided the data and did not cooperate": *it* did not cooperate)."""
+    first conjunct's ("it has provided the data and did not cooperate": *it* did not cooperate); a
+    complement shares its verb's ("the man is kick boxing", parsed with "kick" an attribute of "is")."""
     by_i = {t.i: t for t in pol.tokens}
     seen = set()
     while i in by_i and i not in seen:
         seen.add(i)
         t = by_i[i]
-        if t.dep != "conj" or t.head not in by_i or any(u.head == i and u.dep in SUBJECT_DEPS for u in pol.tokens):
+        if t.dep not in _TAKES_HEAD_SUBJECT or t.head not in by_i or any(u.head == i and u.dep in SUBJECT_DEPS for u in pol.tokens):
             break
         i = t.head
     return i

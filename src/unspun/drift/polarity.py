@@ -135,6 +135,8 @@ def negation_flips(view: PairView) -> list[Change]:
                 if _complement_opposite(pol_x, n, other_pols):
                     continue  # "did not seem like a good one" / "seemed flawed"
                 noun = _target_pos(pol_x, n) in ("NOUN", "PROPN")
+                if noun and n.target and {n.target + "less", n.target + "-free"} & plain:
+                    continue  # "a man with no shirt" / "a shirtless man": one thing said two ways
                 if noun and (other_left or any(p.negations for p in other_pols)):
                     continue  # "no trust" / "trust would be compromised": a thing denied is restated in many ways
                 if not (strong or weak):
@@ -173,13 +175,13 @@ def _same_claim(px, n, pols_y: list, keys: set[str]) -> bool:  # noqa: ANN001
     if not px.parsed or n.target_i < 0:
         return True
     target = next((t for t in px.tokens if t.i == n.target_i), None)
-    kind = _POS_KIND.get(target.pos, "other") if target is not None else "other"
+    kind = _kind_of(target) if target is not None else "other"
     counterparts = [(py, t.i) for py in pols_y if py.parsed for t in py.tokens
                     if (t.lemma in keys or stem(t.text.lower()) in keys) and not t.in_scope]
     if not counterparts:
         return True
     # "would not benefit" is not contradicted by "economic benefits": a verb needs a verb
-    counterparts = [(py, i) for py, i in counterparts if _POS_KIND.get(next(t.pos for t in py.tokens if t.i == i), "other") == kind]
+    counterparts = [(py, i) for py, i in counterparts if _kind_of(next(t for t in py.tokens if t.i == i)) == kind]
     # ...said of the same subject or object: a clean rewrite keeps a negation in other words
     # ("has received no special treatment" / "hasn't received any"), so the word alone is no proof.
     # A denied thing ("there is no man on a bicycle") is its own argument: the thing itself is shared.
@@ -224,6 +226,8 @@ def _args_shared(px, i_x: int, py, i_y: int) -> bool:  # noqa: ANN001
     ay = _args_with_pronouns(py, i_y, SUBJECT_DEPS) | _args_with_pronouns(py, i_y, OBJECT_DEPS) | _neighbours(py, i_y)
     if not ax and not (ay - _neighbours(py, i_y)):
         return True
+    if ax & _ANYONE and ay & _ANYONE:
+        return True  # "there is no one typing" / "someone is typing"
     return bool({stem(x) for x in ax} & {stem(y) for y in ay}) or _pronoun_for_noun(px, i_x, py, i_y)
 
 
@@ -245,7 +249,15 @@ def _args_with_pronouns(pol, i: int, deps) -> set[str]:  # noqa: ANN001
 _POS_KIND = {"VERB": "pred", "AUX": "pred", "ADJ": "pred", "NOUN": "thing", "PROPN": "thing"}
 
 
-_ANYONE = frozenset({"person", "people", "someone", "somebody", "one", "anyone", "individual", "nobody", "none"})
+def _kind_of(tok) -> str:  # noqa: ANN001
+    """"pred" for what is said of something, "thing" for what exists. An -ing word the small parser
+    tags as a noun after a denied thing ("there is no clown **singing**") is said of it."""
+    if tok.pos == "NOUN" and tok.text.lower().endswith("ing") and tok.dep not in SUBJECT_DEPS | OBJECT_DEPS - {"attr"}:
+        return "pred"
+    return _POS_KIND.get(tok.pos, "other")
+
+
+_ANYONE = frozenset({"person", "people", "someone", "somebody", "one", "anyone", "anybody", "individual", "nobody", "none"})
 
 
 _PERSON = {**dict.fromkeys(("i", "me", "we", "us"), 1), **dict.fromkeys(("you",), 2),

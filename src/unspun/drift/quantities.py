@@ -80,6 +80,8 @@ _DATE_PATTERNS = (
     re.compile(r"\b(?P<mon>January|February|March|April|June|July|August|September|October|November|December)\b"),
     re.compile(r"\b(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)s?\b"),
     re.compile(_TIME_RE, re.I),
+    # a 24-hour time without a colon, known by its zone or "hrs" ("1800 GMT", "0630 hrs"); never a year
+    re.compile(r"(?<![\d:.,])(?P<hh>[01]\d|2[0-3])(?P<mm>[0-5]\d)\s?(?P<tz>GMT|BST|UTC|CET|CEST|hrs|hours)\b"),
     re.compile(_RELATIVE_RE, re.I),
     re.compile(r"\b(?i:in|since|by|until|from|of|during|before|after|early|late|mid-?)\s+(?:AD\s+)?(?P<y>1\d{3}|20\d{2})\b" + _NOT_YEAR_AFTER),
     re.compile(r"(?<![\d,.$€£])\b(?P<y>(?:19|20)\d{2})\b" + _NOT_YEAR_AFTER),
