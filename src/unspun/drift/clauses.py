@@ -38,6 +38,7 @@ IDIOMS = re.compile(
     r"not yet|can(?:no|')t help but|could(?: not|n't) help but|no less than|no more than|not until|never before|"
     r"not surprisingly|fear not|more often th[ae]n not|can'?t help but|cannot help but|can'?t recommend [^.]{0,40}enough|"
     r"cannot recommend [^.]{0,40}enough|not once|not twice|why (?:don't|do not|doesn't|does not|didn't|not)\b|"
+    r"(?:can(?:no|')t|can not|could(?: not|n't)) wait|"  # "can't wait for the season": eager, not a denial
     r"no stranger to|nothing short of|no small (?:feat|part|measure|amount)|not a little|not unlike|not without)\b"
     # tag questions ("didn't we, Duncan."): they end in punctuation, so outside the closing \b
     r"|\b(?:didn't|don't|doesn't|isn't|aren't|wasn't|weren't|won't|can't|haven't|hasn't) (?:we|you|they|it|he|she|i|there)\b"
