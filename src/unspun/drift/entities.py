@@ -124,6 +124,12 @@ def strip_accents(s: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKD", s) if not unicodedata.combining(ch))
 
 
+DEMONYM_EXTRA = 4
+"""A demonym is at most this many letters longer or shorter than its place ("Peruvian" / "Peru"
+4, "Norwegian" / "Norway" 3); a longer word sharing a prefix is another name ("Greenpeace" /
+"greed", found in an injected l2r rewrite where the new organisation went unreported)."""
+
+
 class OtherText:
     """The other version, indexed for "is this name in there?" checks."""
 
@@ -175,9 +181,10 @@ class OtherText:
                 # Spelling variants (Jeffrey/Jeffery, Rowhani/Rohani, Taliban/Taleban)...
                 if len(t) >= 5 and abs(len(t) - len(c)) <= 1 and fuzz.ratio(t, c) >= (75 if min(len(t), len(c)) >= 8 else 85):
                     return True
-                # ...and demonyms (Mexican/Mexico, Chinese/China), not Austria/Australia.
+                # ...and demonyms (Mexican/Mexico, Chinese/China, Peruvian/Peru), not Austria/Australia
+                # nor Greenpeace/greed (a demonym is at most four letters longer than its place).
                 common = len(_common_prefix(t, c))
-                if common >= 4 and common >= 0.75 * min(len(t), len(c)):
+                if common >= 4 and common >= 0.75 * min(len(t), len(c)) and abs(len(t) - len(c)) <= DEMONYM_EXTRA:
                     return True
         return False
 
@@ -271,7 +278,8 @@ def other_person_with_surname(name: str, other: "OtherText") -> bool:
         return False
     first = strip_accents(words[0].lower().strip("."))
     firsts = set()
-    for m in re.finditer(r"([A-Z][\w'’-]*\.?)\s+(?:[A-Z]\.\s+)?" + re.escape(words[-1].rstrip(".")) + r"\b", other.text):
+    # a middle initial, with or without its dot, is skipped ("Harry H Johnston": the first name is Harry)
+    for m in re.finditer(r"([A-Z][\w'’-]*\.?)\s+(?:[A-Z]\.?\s+)?" + re.escape(words[-1].rstrip(".")) + r"\b", other.text):
         w = strip_accents(m.group(1).lower().strip("."))
         if w in _SENT_START_COMMON or w in _NOT_FIRST_NAMES or w.endswith(("'s", "’s", "s'")) or w in _PARTICLES or re.search(
                 r"(?<![a-z])" + re.escape(w) + r"(?![a-z])", other.text):

@@ -27,6 +27,7 @@ from unspun.drift.entities import (
     different_names,
     mention_degree,
     nested_places,
+    _TITLES,
     strip_accents,
 )
 from unspun.drift.values import HIGH_CONTEXT, greedy_pairs
@@ -106,10 +107,18 @@ _ROLES = frozenset(
 )
 
 
+def _untitled(name: str) -> list[str]:
+    """The words of a name, lower-cased, without leading titles ("Sir Harry H Johnston" -> harry h johnston)."""
+    words = strip_accents(name.lower()).split()
+    while len(words) > 1 and words[0].strip(".") in _TITLES:
+        words = words[1:]
+    return words
+
+
 def _variant(e: Entity, f: Entity) -> bool:
     """Every word by which the two names differ has a look-alike in the other ("Britain"/"Britains",
     "Rowhani"/"Rohani"); "American Stock Exchange" / "Philadelphia Stock Exchange" differ for real."""
-    te, tf = strip_accents(e.text.lower()).split(), strip_accents(f.text.lower()).split()
+    te, tf = _untitled(e.text), _untitled(f.text)
     if len(te) >= 2 and len(tf) >= 2 and te[-1] == tf[-1] and te[0][:3] == tf[0][:3]:
         return True  # "Nicholas Machiavelli" / "Niccolò Machiavelli": one person, two spellings
     we, wf = set(e.text.lower().split()), set(f.text.lower().split())
