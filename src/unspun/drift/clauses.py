@@ -28,7 +28,7 @@ from typing import NamedTuple
 from unspun.represent.text import stem
 
 NEG_WORDS = frozenset({"not", "n't", "never", "no", "none", "nobody", "nothing", "neither", "nor", "without", "cannot", "nowhere"})
-IMPLICIT = frozenset({"fail", "refuse", "decline", "deny", "reject", "lack", "unable", "neglect", "avoid", "refute", "dismiss",
+IMPLICIT = frozenset({"fail", "refuse", "decline", "deny", "reject", "lack", "unable", "inability", "neglect", "avoid", "refute", "dismiss",
                       "rarely", "hardly", "seldom", "barely", "scarcely", "doubt",
                       "prohibit", "ban", "forbid", "bar", "prevent", "absent", "cease", "halt", "abandon", "scrap"})
 _IMPLICIT_XCOMP = frozenset({"fail", "refuse", "decline", "neglect", "unable"})
@@ -39,6 +39,8 @@ IDIOMS = re.compile(
     r"not surprisingly|fear not|more often th[ae]n not|can'?t help but|cannot help but|can'?t recommend [^.]{0,40}enough|"
     r"cannot recommend [^.]{0,40}enough|not once|not twice|why (?:don't|do not|doesn't|does not|didn't|not)\b|"
     r"(?:can(?:no|')t|can not|could(?: not|n't)) wait|"  # "can't wait for the season": eager, not a denial
+    r"(?:could|can)(?:n't| not|not) (?:be|have been) (?:any )?(?:more|happier|better|prouder|easier)\b|"  # "couldn't be more friendly"
+    r"\w+n't (?:just|only)\b|"  # "isn't just cheap" = "not only cheap"
     r"no stranger to|nothing short of|no small (?:feat|part|measure|amount)|not a little|not unlike|not without)\b"
     # tag questions ("didn't we, Duncan."): they end in punctuation, so outside the closing \b
     r"|\b(?:didn't|don't|doesn't|isn't|aren't|wasn't|weren't|won't|can't|haven't|hasn't) (?:we|you|they|it|he|she|i|there)\b"
@@ -108,10 +110,15 @@ def _keys(lemma: str, text: str) -> set[str]:
     return {lemma.lower(), stem(text.lower()), stem(lemma.lower())}
 
 
+def idiom_spans_of(text: str) -> list[tuple[int, int]]:
+    """Where the idioms of :data:`IDIOMS` sit ("can’t wait" with a typographic apostrophe too)."""
+    return [m.span() for m in IDIOMS.finditer(text.replace("’", "'"))]
+
+
 def analyse(doc) -> Polarity:  # noqa: ANN001
     """Polarity of one parsed sentence (a spaCy ``Doc``)."""
     text = doc.text
-    idiom_spans = [m.span() for m in IDIOMS.finditer(text)]
+    idiom_spans = idiom_spans_of(text)
 
     def in_idiom(tok) -> bool:  # noqa: ANN001
         return any(s <= tok.idx < e for s, e in idiom_spans)
@@ -232,7 +239,7 @@ CUE_RE = re.compile(r"\b(?:not|never|no|none|nobody|nothing|neither|nor|without|
 
 def analyse_text(text: str) -> Polarity:
     """The fallback without a parser: cues, no targets (rules then need the negated word on the other side)."""
-    idiom_spans = [m.span() for m in IDIOMS.finditer(text)]
+    idiom_spans = idiom_spans_of(text)
     negs = []
     for m in _CUE.finditer(text):
         if any(s <= m.start() < e for s, e in idiom_spans):
@@ -250,19 +257,19 @@ OBJECT_DEPS = frozenset({"dobj", "attr", "dative", "oprd", "pobj", "obj"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 
 
-def arguments(pol: Polarity, i: int, deps: frozenset[str]) -> list[str]:
+def arguments(pol: Polarity, i: int, deps: frozenset[str], via: frozenset[str] | None = None) -> list[str]:
     """Lemmas of the nouns a predicate (token index ``i``) takes in the given roles; objects of its
     prepositions count as objects ("playing **on** a stage")."""
     by_i = {t.i: t for t in pol.tokens}
-    return [by_i[k].lemma for k in argument_indices(pol, i, deps)]
+    return [by_i[k].lemma for k in argument_indices(pol, i, deps, via)]
 
 
-def argument_indices(pol: Polarity, i: int, deps: frozenset[str]) -> list[int]:
+def argument_indices(pol: Polarity, i: int, deps: frozenset[str], via: frozenset[str] | None = None) -> list[int]:
     """Token indices of the nouns :func:`arguments` returns."""
     by_i = {t.i: t for t in pol.tokens}
     out = []
     if deps is SUBJECT_DEPS:
-        i = subject_holder(pol, i)
+        i = subject_holder(pol, i, via)
     pred = by_i.get(i)
     if deps is SUBJECT_DEPS and pred is not None and pred.dep in ("acl", "relcl") and pred.head in by_i:
         head = by_i[pred.head]
@@ -285,16 +292,18 @@ def argument_indices(pol: Polarity, i: int, deps: frozenset[str]) -> list[int]:
 _TAKES_HEAD_SUBJECT = frozenset({"conj", "attr", "acomp", "xcomp"})
 
 
-def subject_holder(pol: Polarity, i: int) -> int:
+def subject_holder(pol: Polarity, i: int, via: frozenset[str] | None = None) -> int:
     """The predicate whose subject ``i`` takes: a conjoined verb with no subject of its own shares its
     first conjunct's ("it has provided the data and did not cooperate": *it* did not cooperate); a
-    complement shares its verb's ("the man is kick boxing", parsed with "kick" an attribute of "is")."""
+    complement shares its verb's ("the man is kick boxing", parsed with "kick" an attribute of "is").
+    ``via``: the dependency labels climbed (default :data:`_TAKES_HEAD_SUBJECT`)."""
+    via = _TAKES_HEAD_SUBJECT if via is None else via
     by_i = {t.i: t for t in pol.tokens}
     seen = set()
     while i in by_i and i not in seen:
         seen.add(i)
         t = by_i[i]
-        if t.dep not in _TAKES_HEAD_SUBJECT or t.head not in by_i or any(u.head == i and u.dep in SUBJECT_DEPS for u in pol.tokens):
+        if t.dep not in via or t.head not in by_i or any(u.head == i and u.dep in SUBJECT_DEPS for u in pol.tokens):
             break
         i = t.head
     return i

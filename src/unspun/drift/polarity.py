@@ -130,6 +130,8 @@ def negation_flips(view: PairView) -> list[Change]:
                 pol_x = view.polarity(side, k)
                 if _uniqueness_restated(view.doc(side).sentences[k].text, n, view.side(other, claim.b if other == "b" else claim.a).text):
                     continue  # "no other candidate stood" / "the only candidate to stand"
+                if _comparison_restated(view.doc(side).sentences[k].text, n, view.side(other, claim.b if other == "b" else claim.a).text):
+                    continue  # "is not as harmful as" / "is less harmful": one comparison, said two ways
                 if _double_negative(pol_x, n, plain):
                     continue  # "cannot examine X while neglecting Y": a negative inside the negated claim
                 if _complement_opposite(pol_x, n, other_pols):
@@ -190,17 +192,20 @@ def _same_claim(px, n, pols_y: list, keys: set[str]) -> bool:  # noqa: ANN001
 
 
 def _subjects_shared(px, n, pols_y: list, keys: set[str]) -> bool:  # noqa: ANN001
-    """The negated predicate and its plain counterpart have the same (present) subject."""
-    sx = _args_with_pronouns(px, n.target_i, SUBJECT_DEPS)
+    """The negated predicate and its plain counterpart have the same (present) subject. For high,
+    a complement's subject is not borrowed from its verb ("the withdrawal is not tax free" /
+    "withdrawals ... are tax-free" may be said of two kinds of withdrawal); a conjunct's is."""
+    sx = _args_with_pronouns(px, n.target_i, SUBJECT_DEPS, _CONJ_ONLY)
     for py in pols_y:
         for t in py.tokens:
             if (t.lemma in keys or stem(t.text.lower()) in keys) and not t.in_scope:
-                sy = _args_with_pronouns(py, t.i, SUBJECT_DEPS)
+                sy = _args_with_pronouns(py, t.i, SUBJECT_DEPS, _CONJ_ONLY)
                 if sx and sy and ({stem(x) for x in sx} & {stem(y) for y in sy} or any(_same_word(x, y) for x in sx for y in sy)):
                     return True
     return False
 
 
+_CONJ_ONLY = frozenset({"conj"})
 _THIRD_PERSON = frozenset({"he", "him", "she", "her", "they", "them"})
 
 
@@ -239,9 +244,9 @@ def _neighbours(pol, i: int) -> set[str]:  # noqa: ANN001
     return {t.lemma for t in pol.tokens if t.pos in ("NOUN", "PROPN", "PRON") and (t.head == i or t.i == tok.head)}
 
 
-def _args_with_pronouns(pol, i: int, deps) -> set[str]:  # noqa: ANN001
-    out = set(arguments(pol, i, deps))
-    holder = subject_holder(pol, i) if deps is SUBJECT_DEPS else i
+def _args_with_pronouns(pol, i: int, deps, via: frozenset[str] | None = None) -> set[str]:  # noqa: ANN001
+    out = set(arguments(pol, i, deps, via))
+    holder = subject_holder(pol, i, via) if deps is SUBJECT_DEPS else i
     out |= {t.lemma for t in pol.tokens if t.pos == "PRON" and t.dep in deps and t.head == holder}
     return out
 
@@ -339,6 +344,18 @@ _ONLY = re.compile(r"\b(?:only|sole|lone)\b", re.I)
 def _uniqueness_restated(sentence: str, n, other: str) -> bool:  # noqa: ANN001
     """"no other X" where the other version says "the only X": one fact, said two ways."""
     return bool(re.match(r"\s*other\b", sentence[n.span[1]:], re.I)) and bool(_ONLY.search(other))
+
+
+_NOT_AS = re.compile(r"(?:\bnot|n't)\s+(?:\w+\s+){0,2}?(?:quite\s+)?(?:as|so)\s+(?:\w+\s+){1,2}?as\b", re.I)
+_LESSER = re.compile(r"\b(?:less|fewer|lower|smaller|worse|shorter|weaker|slower|cheaper)\b|\b\w{3,}er\s+than\b|(?:\bnot|n't)\s+(?:\w+\s+){0,2}?(?:as|so)\b", re.I)
+
+
+def _comparison_restated(sentence: str, n, other: str) -> bool:  # noqa: ANN001
+    """"not as X as" (or "doesn't eat as much as") denies equality, not X: where the other version
+    says "less X", "X-er than" or "not as", both state one comparison."""
+    window = sentence[n.span[0]: n.span[1] + 40]
+    m = _NOT_AS.search(window)
+    return m is not None and m.start() < n.span[1] - n.span[0] and _LESSER.search(other) is not None
 
 
 def _double_negative(pol, n, other_plain: frozenset[str] = frozenset()) -> bool:  # noqa: ANN001
