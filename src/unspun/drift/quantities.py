@@ -32,6 +32,17 @@ _BOUND = {"over": "over", "more than": "over", "at least": "over", "just over": 
 APPROX_SLACK = 0.05
 """Relative difference within which "about 300" and "302" are one figure (MRPC/ETPC: at 0.10,
 "about $5,247" and "$4,794" passed as the same tuition)."""
+
+
+def _approx_slack(q: "Quantity") -> float:
+    """How far a hedged figure may be from another and still be it: :data:`APPROX_SLACK` for a
+    round figure ("about 300", "around 2.8 billion"), less for one given to more digits — "about
+    $5,247" is precise to the dollar, "around 1.5292" to the ten-thousandth (ETPC: "around 1.5292"
+    had passed for "1.5261", and "about $5,247" for "$5,019")."""
+    digits = f"{abs(q.value):.{q.decimals}f}".replace(".", "").strip("0")
+    return min(APPROX_SLACK, 10.0 ** (1 - max(1, len(digits))))
+
+
 BOUND_SLACK = 1.25
 """How far past a bound a figure may go and still agree with it ("more than 100" / "112")."""
 
@@ -120,7 +131,8 @@ class Quantity:
         # Rounded figures ("about 300" / "302", "1,514.77" / "1,515") match within their precision;
         # two figures hedged alike ("at least 40" / "at least 42") are compared as given.
         if (self.approx or other.approx) and self.bound != other.bound:
-            return abs(a - b) / max(abs(a), abs(b)) <= APPROX_SLACK
+            slack = max(_approx_slack(q) for q in (self, other) if q.approx)
+            return abs(a - b) / max(abs(a), abs(b)) <= slack
         d = min(self.decimals, other.decimals)
         return round(a, d) == round(b, d) and self.decimals != other.decimals
 
