@@ -87,7 +87,7 @@ _DATE_PATTERNS = (
     re.compile(r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:\s?[-–]\s?\d{1,2}(?:st|nd|rd|th)?)?\s+(?:of\s+)?" + _MONTH_RE + r"(?:,?\s+(?P<y>\d{4}))?\b"),
     re.compile(r"\b(?:the\s+)?(?P<d>[1-9]|[12]\d|3[01])(?:st|nd|rd|th)\b(?=\s+of\s+" + _MONTH_RE.replace("?P<mon>", "?:") + ")"),
     re.compile(_MONTH_RE + r"(?:\s+of)?\s+(?P<y>\d{4})\b"),
-    re.compile(r"\b(?i:in|since|by|until|from|during|last|next|this|early|late|mid|of|before|after)[\s-](?P<mon>May)\b"),
+    re.compile(r"\b(?i:in|since|by|until|from|during|last|next|this|early|late|mid|of|before|after|(?:planned|scheduled|set|due|slated|expected|booked) for)[\s-](?P<mon>May)\b"),
     re.compile(r"\b(?P<mon>January|February|March|April|June|July|August|September|October|November|December)\b"),
     re.compile(r"\b(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)s?\b"),
     re.compile(_TIME_RE, re.I),
@@ -270,9 +270,10 @@ def dates(text: str) -> list[DateMention]:
                 continue
             rel = RELATIVE_DAYS[g["rel"].lower()] if g.get("rel") else None
             event = None
-            named = re.search(r"(?<![.!?]\s)\b([A-Z][a-z]+)\s$", text[max(0, s - 20): s])
+            ys = m.start("y") if "y" in pat.groupindex and g.get("y") else s  # the name must stand right before the year digits
+            named = re.search(r"(?<![.!?]\s)\b([A-Z][a-z]+)\s$", text[max(0, ys - 20): ys])
             if len(pat.groupindex) == 1 and "y" in pat.groupindex and named \
-                    and not re.search(r"\b(?:In|Since|By|Until|From|During|Before|After)\s$", text[max(0, s - 8): s]):
+                    and not re.search(r"\b(?:In|Since|By|Until|From|During|Before|After)\s$", text[max(0, ys - 8): ys]):
                 event = named.group(1).lower()  # an event's year is part of its name: "Tokyo 2020", "Euro 2016"
             if "y" in pat.groupindex and len(pat.groupindex) == 1 or (g.get("d") and not mon and not g.get("m")):
                 s, e = m.span("y")  # a bare year: keep only the year digits as the span
