@@ -221,8 +221,14 @@ def _same_part(kind: str, x: object, y: object) -> bool:
     return (str(x).startswith("~") and (hx + 12) % 24 == hy) or (str(y).startswith("~") and (hy + 12) % 24 == hx)
 
 
+_NOUN_ABBREVIATIONS = {"sec": "second", "secs": "second", "min": "minute", "mins": "minute", "hr": "hour", "hrs": "hour",
+                       "yr": "year", "yrs": "year", "wk": "week", "wks": "week", "mo": "month", "mos": "month"}
+
+
 def _noun_stem(w: str) -> str:
-    w = w.lower()
+    """A counted noun's comparable form: singular, abbreviations spelt out ("14.57 secs" / "14.57 seconds")."""
+    w = w.lower().rstrip(".")
+    w = _NOUN_ABBREVIATIONS.get(w, w)
     return w[:-1] if w.endswith("s") and len(w) > 3 else w
 
 
