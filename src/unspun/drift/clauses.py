@@ -87,6 +87,7 @@ class Negation:
     main: bool  # the target is the sentence's main claim (root, its conjunct, or what a source said)
     conditional: bool
     absorber: bool  # implicit or prefixed negative: stands for a negation, never reported
+    until: str = ""  # "not ... until October": the word after "until" (the claim is "only from then", see negation_flips)
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,13 @@ class Polarity:
     parsed: bool
     prep_heads: dict = field(default_factory=dict)  # preposition index -> its head index
     tokens: tuple["Tok", ...] = ()
+    held: tuple[Negation, ...] = ()  # "not ... until X" negations, left out of everything else
+
+    def held_against(self, other: str) -> tuple[Negation, ...]:
+        """The held "not ... until X" negations whose "until X" the other version states too: "would be
+        closed until October" / "won't be closed until October" is a flip."""
+        low = other.lower()
+        return tuple(n for n in self.held if re.search(r"\b(?:until|till) (?:\w+ ){0,2}?" + re.escape(n.until) + r"\b", low))
 
     def words(self) -> frozenset[str]:
         return self.plain | self.negated
@@ -186,8 +194,12 @@ def analyse(doc) -> Polarity:  # noqa: ANN001
             absorber = True
         if target is None:
             continue
-        if not absorber and any(c.lower_ in ("until", "till") for c in target.subtree):
-            continue  # "not be considered until X" is "only after X"
+        until = ""
+        if not absorber:
+            marks = [c for c in target.subtree if c.lower_ in ("until", "till")]
+            if marks:
+                after = [c for c in doc[marks[0].i + 1: marks[0].i + 4] if c.is_alpha or c.like_num]
+                until = after[0].lower_ if after else "?"  # "not be considered until X" is "only after X"
         if target.lemma_ == "be" and not absorber:
             # "is not happy", "is not the owner": the claim is what the copula says
             preds = [c for c in target.children if c.dep_ in ("acomp", "attr") and c.lower_ not in ("there",)]
@@ -203,8 +215,12 @@ def analyse(doc) -> Polarity:  # noqa: ANN001
             lo -= 1  # "did not approve", "has not been"
         span = doc[lo: hi + 1]
         negs.append(Negation(tok.text, (span.start_char, span.end_char), span.text, target.lemma_.lower(), target.i,
-                             is_main(target) or is_main(tok), conditional(target), absorber))
+                             is_main(target) or is_main(tok), conditional(target), absorber, until))
 
+    # "won't be closed until October" says when, not whether: held apart, judged against the other
+    # version only where it has the same "until" (see polarity.negation_flips).
+    held = tuple(n for n in negs if n.until)
+    negs = [n for n in negs if not n.until]
     # An implicit negative is not itself negated ("rejected" states a rejection); what it governs is.
     targets = {n.target_i for n in negs if n.target_i >= 0 and not (n.absorber and n.target_i == _cue_index(doc, n))}
     self_absorbed = {n.target_i for n in negs if n.absorber and n.target_i == _cue_index(doc, n)}
@@ -225,7 +241,7 @@ def analyse(doc) -> Polarity:  # noqa: ANN001
     main_neg = any(n.main and not n.conditional for n in negs)
     preps = {t.i: t.head.i for t in doc if t.dep_ in ("prep", "agent")}
     return Polarity(tuple(negs), frozenset(plain), frozenset(negated), main_neg, text.rstrip().endswith("?"), True, preps,
-                    tuple(toks))
+                    tuple(toks), held)
 
 
 def _cue_index(doc, n: Negation) -> int:  # noqa: ANN001

@@ -98,8 +98,8 @@ def negation_flips(view: PairView) -> list[Change]:
         if not _CUE_RE.search(ta) and not _CUE_RE.search(tb):
             continue
         pa, pb = view.polarities("a", claim.a), view.polarities("b", claim.b)
-        na = [(i, n) for i, p in zip(claim.a, pa) for n in p.negations]
-        nb = [(j, n) for j, p in zip(claim.b, pb) for n in p.negations]
+        na = [(i, n) for i, p in zip(claim.a, pa) for n in (*p.negations, *p.held_against(tb))]
+        nb = [(j, n) for j, p in zip(claim.b, pb) for n in (*p.negations, *p.held_against(ta))]
         words = {"a": _union(pa), "b": _union(pb)}
         left_a, left_b = _pair_negations(na, nb, {"a": words["a"][0], "b": words["b"][0]}, view.polarity)
         for side, left, other_left, other in (("a", left_a, left_b, "b"), ("b", left_b, left_a, "a")):
@@ -146,7 +146,7 @@ def negation_flips(view: PairView) -> list[Change]:
                 shared_subject = strong and _subjects_shared(pol_x, n, other_pols, keys)
                 # High: the same verb, the same subject, a confident link (clean rewrites of informal
                 # text restate negations in too many ways for anything less).
-                severity = "high" if (strong and shared_subject and claim.basis == "linked" and not noun
+                severity = "high" if (strong and shared_subject and claim.basis == "linked" and not noun and not n.until
                                       and claim.sim >= HIGH_LINK_MIN and not other_left
                                       and not any(p.negations for p in other_pols)) else "medium"
                 base = view.doc(side).sentences[k].start
