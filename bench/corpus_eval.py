@@ -166,7 +166,7 @@ def run(docs, gold, model_of, held, options: CorpusOptions, workdir: Path, label
         t = time.perf_counter()
         m = corpus.match(r["rewrite"])
         lat.append((time.perf_counter() - t) * 1000)
-        hits += bool(m) and any(d == f"orig:{r['source_id']}" or gold.get(d) == r["source_id"] for d in m[0]["documents"])
+        hits += bool(m) and any(d == f"orig:{r['source_id']}" or gold.get(d) == r["source_id"] for d in (x.id for x in m[0].documents))
     result["match_ms"] = statistics.median(lat) if lat else float("nan")
     result["match_p90"] = sorted(lat)[int(0.9 * len(lat))] if lat else float("nan")
     result["match_recall"] = hits / len(held) if held else float("nan")
