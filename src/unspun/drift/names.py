@@ -60,6 +60,9 @@ def _family(label: str) -> str:
     return _FAMILY.get(label, "name")
 
 
+_QUALIFIED_NAME = re.compile(r"\b(?:North|South|East|West|New|Upper|Lower)\s+[A-Z]")
+
+
 def _swappable(e: Entity, f: Entity) -> bool:
     """Names of one family, or a country and a nationality ("Russia's ministry" / "the Portuguese
     ministry"): what may stand in one slot."""
@@ -282,6 +285,25 @@ def entity_changes(view: PairView) -> list[Change]:
                                    f"{_kind(e.label).capitalize()} “{e.text}” became “{f.text}”, a different name.",
                                    "entities.changed.v2", view, i, e, j, f, view.pairing(i, j)))
                 break
+    # The same, where the tagger missed B's qualified name ("Leaving West Hednesford was tough"
+    # tags nothing): B writes a qualifier before a name A's paired sentence gives, and A never
+    # writes the qualified name.
+    reported = {(c.b, c.new) for c in out if c.type == "entity_changed"}
+    for j in view.sentences("b"):
+        text_b = view.b.sentences[j].text
+        if not _QUALIFIED_NAME.search(text_b):
+            continue
+        for i in view.paired_with("b", j):
+            for e in view.entities("a", i, tag=True):
+                m = re.search(r"\b(?:" + "|".join(q.capitalize() for q in QUALIFIERS) + r")\s+" + re.escape(e.text) + r"\b", text_b)
+                if m is None or m.group(0).lower() in view.a.text.lower() or ((j,), m.group(0)) in reported:
+                    continue
+                f = Entity(m.group(0), e.label, m.start(), m.end())
+                reported.add(((j,), f.text))
+                pairing = view.pairing(i, j) or "soft"
+                out.append(_change("entity_changed", "high" if pairing == "linked" else "medium",
+                                   f"{_kind(e.label).capitalize()} “{e.text}” became “{f.text}”, a different name.",
+                                   "entities.changed.v2", view, i, e, j, f, pairing))
     # A name in the very place where the paired sentence of A has another of its kind, which B
     # still mentions elsewhere or in another form ("Canadian diplomatic staff" / "Peruvian
     # diplomatic representatives ... immigration to Canada"): a swap, medium.
