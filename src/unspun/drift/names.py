@@ -60,7 +60,8 @@ def _family(label: str) -> str:
     return _FAMILY.get(label, "name")
 
 
-_QUALIFIED_NAME = re.compile(r"\b(?:North|South|East|West|New|Upper|Lower)\s+[A-Z]")
+_QUALIFIER = "(?:" + "|".join(q.capitalize() for q in sorted(QUALIFIERS)) + ")"  # "West", "North", ... as written in a name
+_QUALIFIED_NAME = re.compile(r"\b" + _QUALIFIER + r"\s+[A-Z]")
 
 
 def _swappable(e: Entity, f: Entity) -> bool:
@@ -281,29 +282,25 @@ def entity_changes(view: PairView) -> list[Change]:
         for i, e in ents_a + _cores_in_pairs(view, j, f):
             if view.pairing(i, j) and _qualified(f, e):
                 used_b.add(kb)
-                out.append(_change("entity_changed", "high" if view.pairing(i, j) == "linked" else "medium",
-                                   f"{_kind(e.label).capitalize()} “{e.text}” became “{f.text}”, a different name.",
-                                   "entities.changed.v2", view, i, e, j, f, view.pairing(i, j)))
+                out.append(_renamed(view, i, e, j, f))
                 break
     # The same, where the tagger missed B's qualified name ("Leaving West Hednesford was tough"
     # tags nothing): B writes a qualifier before a name A's paired sentence gives, and A never
     # writes the qualified name.
     reported = {(c.b, c.new) for c in out if c.type == "entity_changed"}
+    a_lower = view.a.text.lower()
     for j in view.sentences("b"):
         text_b = view.b.sentences[j].text
         if not _QUALIFIED_NAME.search(text_b):
             continue
         for i in view.paired_with("b", j):
             for e in view.entities("a", i, tag=True):
-                m = re.search(r"\b(?:" + "|".join(q.capitalize() for q in QUALIFIERS) + r")\s+" + re.escape(e.text) + r"\b", text_b)
-                if m is None or m.group(0).lower() in view.a.text.lower() or ((j,), m.group(0)) in reported:
+                m = re.search(r"\b" + _QUALIFIER + r"\s+" + re.escape(e.text) + r"\b", text_b)
+                if m is None or m.group(0).lower() in a_lower or ((j,), m.group(0)) in reported:
                     continue
                 f = Entity(m.group(0), e.label, m.start(), m.end())
                 reported.add(((j,), f.text))
-                pairing = view.pairing(i, j) or "soft"
-                out.append(_change("entity_changed", "high" if pairing == "linked" else "medium",
-                                   f"{_kind(e.label).capitalize()} “{e.text}” became “{f.text}”, a different name.",
-                                   "entities.changed.v2", view, i, e, j, f, pairing))
+                out.append(_renamed(view, i, e, j, f))
     # A name in the very place where the paired sentence of A has another of its kind, which B
     # still mentions elsewhere or in another form ("Canadian diplomatic staff" / "Peruvian
     # diplomatic representatives ... immigration to Canada"): a swap, medium.
@@ -354,6 +351,14 @@ def entity_changes(view: PairView) -> list[Change]:
             e.text, None, (start, start + len(e.text)), None, a=(i,), b=claim.b if claim and basis == "linked" else (), basis=basis,
             evidence={"label": e.label, "degree": de, "referred": referred}))
     return out
+
+
+def _renamed(view: PairView, i: int, e: Entity, j: int, f: Entity) -> Change:
+    """``f`` is ``e`` with a qualifier ("Germany" -> "West Germany"): another name, high on a link."""
+    pairing = view.pairing(i, j) or "soft"
+    return _change("entity_changed", "high" if pairing == "linked" else "medium",
+                   f"{_kind(e.label).capitalize()} “{e.text}” became “{f.text}”, a different name.",
+                   "entities.changed.v2", view, i, e, j, f, pairing)
 
 
 def _change(kind: str, severity: str, explanation: str, rule: str, view: PairView, i: int, e: Entity, j: int, f: Entity,

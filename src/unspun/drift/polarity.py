@@ -128,9 +128,10 @@ def negation_flips(view: PairView) -> list[Change]:
                     # "did not comply" -> "violated"): only the main claim of a confident link.
                     weak = not strong and other_clear and n.main and claim.basis == "linked" and claim.sim >= WEAK_FLIP_MIN
                 pol_x = view.polarity(side, k)
-                if _uniqueness_restated(view.doc(side).sentences[k].text, n, view.side(other, claim.b if other == "b" else claim.a).text):
+                sentence, other_text = view.doc(side).sentences[k].text, (tb if other == "b" else ta)
+                if _uniqueness_restated(sentence, n, other_text):
                     continue  # "no other candidate stood" / "the only candidate to stand"
-                if _comparison_restated(view.doc(side).sentences[k].text, n, view.side(other, claim.b if other == "b" else claim.a).text):
+                if _comparison_restated(sentence, n, other_text):
                     continue  # "is not as harmful as" / "is less harmful": one comparison, said two ways
                 if _double_negative(pol_x, n, plain):
                     continue  # "cannot examine X while neglecting Y": a negative inside the negated claim
@@ -254,10 +255,13 @@ def _args_with_pronouns(pol, i: int, deps, via: frozenset[str] | None = None) ->
 _POS_KIND = {"VERB": "pred", "AUX": "pred", "ADJ": "pred", "NOUN": "thing", "PROPN": "thing"}
 
 
+_ARGUMENT_ROLES = SUBJECT_DEPS | (OBJECT_DEPS - {"attr"})  # an -ing noun in these roles is a thing ("the singing was loud")
+
+
 def _kind_of(tok) -> str:  # noqa: ANN001
     """"pred" for what is said of something, "thing" for what exists. An -ing word the small parser
     tags as a noun after a denied thing ("there is no clown **singing**") is said of it."""
-    if tok.pos == "NOUN" and tok.text.lower().endswith("ing") and tok.dep not in SUBJECT_DEPS | OBJECT_DEPS - {"attr"}:
+    if tok.pos == "NOUN" and tok.text.lower().endswith("ing") and tok.dep not in _ARGUMENT_ROLES:
         return "pred"
     return _POS_KIND.get(tok.pos, "other")
 

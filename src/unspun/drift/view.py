@@ -263,24 +263,21 @@ class PairView:
                 continue
             local = self._counterpart(side, k)
             if local and needs_ner(text, local) and any(needs_ner(self.doc(other_side).sentences[x].text, text.lower())
-                                                        for x in self._counterpart_idx(side, k)):
+                                                        for x in self.paired_with(side, k)):
                 out.append(k)
         return out
 
-    def _counterpart_idx(self, side: str, k: int) -> tuple[int, ...]:
+    def paired_with(self, side: str, k: int) -> tuple[int, ...]:
+        """The other version's sentences linked or soft-paired with sentence k of ``side``."""
         claim = self.claim_of(side, k)
         if claim is None or claim.basis not in ("linked", "soft"):
             return ()
         return claim.b if side == "a" else claim.a
 
-    def paired_with(self, side: str, k: int) -> tuple[int, ...]:
-        """The other version's sentences linked or soft-paired with sentence k of ``side``."""
-        return self._counterpart_idx(side, k)
-
     def _counterpart(self, side: str, k: int) -> str:
         """The lower-cased text of the sentences paired with sentence k ("" when none)."""
         other_side = "b" if side == "a" else "a"
-        return " ".join(self.doc(other_side).sentences[x].text for x in self._counterpart_idx(side, k)).lower().replace("’", "'")
+        return " ".join(self.doc(other_side).sentences[x].text for x in self.paired_with(side, k)).lower().replace("’", "'")
 
     def entities(self, side: str, k: int, *, tag: bool = False) -> list[Entity]:
         """Named entities of a sentence — only for sentences that can yield an entity finding
