@@ -310,12 +310,24 @@ def stories(db, as_json, no_findings) -> None:  # noqa: ANN001
 @click.argument("story_id")
 @DB_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the reuse graph as JSON.")
-def story(story_id, db, as_json) -> None:  # noqa: ANN001
-    """One story's reuse graph: the likely origin, who derived from whom, and the evidence."""
+@click.option("--html", "html_path", type=click.Path(dir_okay=False, writable=True),
+              help="Write a self-contained HTML report: reuse graph, changes along the way, versions.")
+def story(story_id, db, as_json, html_path) -> None:  # noqa: ANN001
+    """One story's reuse graph: the likely origin, who derived from whom, and the evidence.
+
+    \b
+    unspun story s1a2b3c4d5 --db news.duckdb
+    unspun story s1a2b3c4d5 --db news.duckdb --html story.html
+    """
     try:
         with _corpus(db, create=False) as corpus:
-            item = corpus.story(story_id)
+            item = corpus.story(story_id, findings=True if html_path else None)
             _print_notes(corpus.notes())
+        if html_path and not item.get("merged_into"):
+            from unspun.report.html import render_story_html
+
+            _atomic_write(Path(html_path), render_story_html(item))
+            click.echo(f"HTML report written to {html_path}", err=True)
     except UnspunError as exc:
         _fail(exc)
         return
@@ -324,6 +336,8 @@ def story(story_id, db, as_json) -> None:  # noqa: ANN001
         return
     if item.get("merged_into"):
         click.echo(f"{item['id']} was merged into {item['merged_into']} (see `unspun story {item['merged_into']}`)")
+        return
+    if html_path:
         return
     from rich.console import Console
 
@@ -358,6 +372,38 @@ def match(file, db, as_json, limit, ann) -> None:  # noqa: ANN001
     for m in found:
         what = m.story if m.story else f"no story yet, closest document {m.documents[0].id}"
         click.echo(f"{what}  score {m.score:.2f}  ({m.members} stored versions): {', '.join(d.id for d in m.documents[:5])}")
+
+
+@main.command(context_settings=CONTEXT)
+@DB_OPTION
+@click.option("--host", default=config.SERVE_HOST, show_default=True,
+              help="Interface to listen on. Anything but 127.0.0.1/localhost exposes the store to your network.")
+@click.option("--port", default=config.SERVE_PORT, show_default=True, type=click.IntRange(1, 65535))
+def serve(db, host, port) -> None:  # noqa: ANN001
+    """Browse a store in the browser (read-only): stories, reuse graphs, pairs with the changed
+    words marked, documents; JSON twins under /api (see /api/docs).
+
+    \b
+    unspun serve --db news.duckdb            # then open http://127.0.0.1:8000
+    """
+    try:
+        from unspun.web import create_app
+
+        app = create_app(db, allowed_hosts=_served_names(host))
+    except UnspunError as exc:
+        _fail(exc)
+        return
+    import uvicorn
+
+    click.echo(f"unspun: serving {db} read-only at http://{host if ':' not in host else f'[{host}]'}:{port} (Ctrl-C stops)", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def _served_names(host: str) -> list[str]:
+    """Host names a browser may use for this server beyond the local ones (DNS-rebinding guard)."""
+    if host in ("127.0.0.1", "localhost", "::1"):
+        return []
+    return ["*"] if host in ("0.0.0.0", "::") else [host]
 
 
 def _stderr_console():  # noqa: ANN202

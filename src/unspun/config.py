@@ -36,3 +36,7 @@ MATCH_LIMIT = 5
 ANN_MODES = ("auto", "exact", "hnsw")
 ANN_MIN_DOCS = 50_000
 """``ann="auto"`` switches from exact search to HNSW from this many documents (bench/corpus_eval.py growth curve)."""
+
+# `unspun serve`: local only unless told otherwise (the store holds other people's articles).
+SERVE_HOST = "127.0.0.1"
+SERVE_PORT = 8000

@@ -39,13 +39,16 @@ from unspun.align.scores import SAME_STORY_THRESHOLD, name_set
 from unspun.errors import InputError, OptionsError, UnspunError
 from unspun.pipeline import CompareOptions, Comparer, document_from_raw, load
 from unspun.read.sources import iter_sources
-from unspun.records import Document, Match, MatchedDocument, Pair, RawDocument, Rejected, Story
+from unspun.records import Comparison, Document, Match, MatchedDocument, Pair, RawDocument, Rejected, Story
 from unspun.report.json import finding_to_dict, story_summary_to_dict, story_to_dict
 from unspun.represent.minhash import signature
 from unspun.store import DEFAULT_DB, Store, to_blob
 
 Progress = Callable[[str, int, int | None], None]
 
+# Comparisons of stored pairs kept in memory by one open corpus (the web app's pair pages): a
+# comparison is ~100 KB with its documents, so 256 stay well under 50 MB.
+PAIR_MEMO = 256
 KERNELS = {"represent": represent_stage.ALGORITHM, "candidates": candidate_stage.ALGORITHM, "stories": story_stage.ALGORITHM}
 """The kernel versions this engine writes; rows made by older ones are reported by :meth:`Corpus.notes`."""
 
@@ -130,6 +133,8 @@ class Corpus:
         self._sentvecs: OrderedDict[str, np.ndarray] = OrderedDict()  # sentence embeddings in memory (LRU)
         self._sentvec_limit = 50_000
         self._styles: dict[str, float] = {}
+        self._findings_memo: dict[tuple[str, str], list[dict[str, Any]]] = {}  # (source, target): a read-only store's findings
+        self._pair_memo: OrderedDict[tuple[str, str, bool], Comparison] = OrderedDict()
 
     # --- lifecycle ----------------------------------------------------------------------
 
@@ -433,12 +438,71 @@ class Corpus:
 
     def _stored_stories_ready(self) -> None:
         """Stories are read from the store; build them first when it has none yet (a migrated
-        store, or documents ingested with --no-stories and verified since)."""
+        store, or documents ingested with --no-stories and verified since). A read-only store is
+        read as it is: :meth:`notes` says when its stories are out of date."""
         self._load_index()
+        if self.store.read_only:
+            return
         if not self.verified.all():
             self.build_stories()
         if self.store.stories_stale():
             self.refresh_stories()
+
+    def stories_outdated(self) -> bool:
+        """True when documents or pairs were added since the stored stories were last updated
+        (only a writable open, e.g. ``unspun stories``, brings them up to date)."""
+        self._load_index()
+        return bool(not self.verified.all() or self.store.stories_stale())
+
+    def story_summaries(self, *, cached_only: bool = True, limit_findings: int = 5) -> list[dict[str, Any]]:
+        """Every stored story as the ``stories`` contract gives it, with the findings already
+        cached in the store (``"findings": None`` for a story with a tree edge whose findings were
+        never computed). Costs one read of the store; computes nothing."""
+        if not cached_only:
+            return self.stories(findings=True, limit_findings=limit_findings)
+        self._stored_stories_ready()
+        items = self.store.stories()
+        meta = self.store.metadata([d for st in items for d in st.members])
+        cached = self.store.cached_findings()
+        out = []
+        for st in items:
+            found: dict[tuple[str, str], list[dict[str, Any]]] | None = {}
+            for e in st.edges:
+                if e.kind == "unlinked":
+                    continue
+                key = (e.source, e.target) if self.row.get(e.source, 0) < self.row.get(e.target, 0) else (e.target, e.source)
+                by_source = cached.get(key, {})
+                if e.source not in by_source and (e.source, e.target) not in self._findings_memo:
+                    found = None
+                    break
+                fs = by_source[e.source] if e.source in by_source else self._findings_memo[(e.source, e.target)]
+                found[(e.source, e.target)] = [{**f, "pair": {"from": e.source, "to": e.target}} for f in fs]
+            d = story_summary_to_dict(st, meta, found, limit_findings)
+            if found is None:
+                d["findings"] = None
+            out.append(d)
+        out.sort(key=lambda s: (-len(s["members"]), s["id"]))
+        return out
+
+    def compare_stored(self, a: str, b: str, *, findings: bool = True) -> Comparison:
+        """Compare two stored documents (A = ``a``), with the stored sentence vectors; computed
+        once per open corpus and kept in memory (``PAIR_MEMO`` pairs)."""
+        key = (a, b, findings)
+        if key in self._pair_memo:
+            self._pair_memo.move_to_end(key)
+            return self._pair_memo[key]
+        docs = self.store.documents([a, b])
+        for d in (a, b):
+            if d not in docs:
+                raise InputError(d, "no such document in this store")
+        self._load_index()
+        vectors, new = self._vectors(docs)
+        comparer = self._drift_comparer() if findings else self.comparer
+        c = comparer.compare_documents(docs[a], docs[b], vectors_a=vectors[a], vectors_b=vectors[b])
+        self._pair_memo[key] = c
+        while len(self._pair_memo) > PAIR_MEMO:
+            self._pair_memo.popitem(last=False)
+        return c
 
     def stories(self, *, findings: bool | None = None, limit_findings: int = 5) -> list[dict[str, Any]]:
         """Every stored story (documents with at least one rewrite in the corpus), largest first."""
@@ -504,17 +568,18 @@ class Corpus:
         a, b = (src, dst) if self.row.get(src, 0) < self.row.get(dst, 0) else (dst, src)
         stored = self.store.pair_findings(a, b)
         by_source = stored or {}
+        if src not in by_source and (src, dst) in self._findings_memo:
+            by_source[src] = self._findings_memo[(src, dst)]
         if src not in by_source:
             docs = self.store.documents([src, dst])
             vectors, new = self._vectors(docs)
             c = self._drift_comparer().compare_documents(docs[src], docs[dst], vectors_a=vectors[src], vectors_b=vectors[dst])
             by_source[src] = [finding_to_dict(f) for f in c.findings]
-            try:
+            self._findings_memo[(src, dst)] = by_source[src]
+            if not self.store.read_only:
                 self.store.add_sentence_vectors(new)
                 if stored is not None:
                     self.store.set_findings(a, b, by_source)
-            except Exception:  # noqa: BLE001 - a read-only store just does not cache
-                pass
         return [{**f, "pair": {"from": src, "to": dst}} for f in by_source[src]]
 
     def _drift_comparer(self) -> Comparer:
@@ -566,8 +631,12 @@ class Corpus:
         return out
 
     def notes(self) -> list[str]:
-        """Plain-words notes about the store: rows made by older kernel versions than this unspun's."""
-        return self.store.outdated(KERNELS)
+        """Plain-words notes about the store: rows made by older kernel versions than this unspun's,
+        and (read-only) stories not yet updated for the latest documents."""
+        notes = self.store.outdated(KERNELS)
+        if self.store.read_only and self.stories_outdated():
+            notes.append("the stored stories are older than the latest documents: run `unspun stories` once to update them")
+        return notes
 
     def summary(self) -> dict[str, Any]:
         return {"documents": self.store.count("documents"), "pairs": self.store.count("pairs"),

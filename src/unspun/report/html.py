@@ -1,80 +1,52 @@
-"""Self-contained HTML side-by-side report. Every piece of article text is escaped.
+"""HTML pages from one set of Jinja2 templates: the self-contained reports (``compare --html``,
+``story --html``) and the web app's pages (``unspun serve``).
 
-The page has no external resources (no scripts or fonts fetched), so it can be
-mailed to a colleague or archived with a case file. The same fragments are used by
-the web app.
+Every piece of article text, title and URL is hostile: templates autoescape everything, only
+http(s) URLs become links (with ``rel="noopener noreferrer"``), and pages carry a strict
+Content-Security-Policy. A *standalone* page inlines its stylesheet (allowed by its sha256 hash,
+no ``unsafe-inline``) and its SVG, and fetches nothing, so it can be mailed to a colleague,
+archived with a case file or printed to PDF. The web app links the same stylesheet instead.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
-import re
-from html import escape
+from functools import lru_cache
 from importlib import resources
+from typing import Any
+from urllib.parse import quote, urlsplit
 
-from unspun.records import Comparison, most_serious_first
-from unspun.report.terminal import alignment_rows
+from unspun.records import Comparison
+
+STYLESHEET = "unspun.css"
 
 
-def _e(s: object) -> str:
-    return escape(str(s), quote=True)
-
-
-def _template(name: str) -> str:
+def _resource(name: str) -> str:
     return resources.files("unspun.report").joinpath("templates", name).read_text(encoding="utf-8")
 
 
-def comparison_fragment(c: Comparison) -> str:
-    """The report body (no <html> shell), reused by the web app."""
-    s = c.scores
-    out = ['<section class="summary">']
-    out.append(f"<h1>{'Same story' if s.is_same_story else 'Not the same story'}</h1>")
-    out.append("<dl>")
-    for label, doc in (("A", c.a), ("B", c.b)):
-        title = f" — <i>{_e(doc.title)}</i>" if doc.title else ""
-        out.append(f"<dt>{label}</dt><dd><b>{_e(doc.id)}</b>{title} ({len(doc.sentences)} sentences)</dd>")
-    out.append(
-        f"<dt>same_story</dt><dd>{s.same_story:.2f} (threshold {s.threshold})</dd>"
-        f"<dt>coverage</dt><dd>A covered by B: {s.a_coverage:.0%}; B covered by A: {s.b_coverage:.0%}</dd>"
-    )
-    out.append("</dl>")
-    for w in c.warnings:
-        out.append(f'<p class="warning">{_e(w)}</p>')
-    out.append("</section>")
-
-    if c.findings:
-        out.append('<section class="findings"><h2>What changed</h2><table><thead><tr>'
-                   "<th>severity</th><th>type</th><th>explanation</th><th>A</th><th>B</th></tr></thead><tbody>")
-        for k, f in enumerate(sorted(c.findings, key=lambda f: most_serious_first(f.severity, f.confidence))):
-            out.append(
-                f'<tr class="sev-{_e(f.severity)}" id="finding-{k}"><td>{_e(f.severity)}</td><td>{_e(f.type)}</td>'
-                f"<td>{_e(f.explanation)}</td><td>{_e(f.a_text)}</td><td>{_e(f.b_text)}</td></tr>"
-            )
-        out.append("</tbody></table></section>")
-
-    out.append('<section class="alignment"><h2>Sentence by sentence</h2><table><thead><tr>'
-               "<th>A</th><th></th><th>B</th></tr></thead><tbody>")
-    flagged_a = {i for f in c.findings if f.severity != "low" for i in f.a}
-    flagged_b = {j for f in c.findings if f.severity != "low" for j in f.b}
-    for kind, a, b, sim in alignment_rows(c):
-        a_html = " ".join(_sentence(c.a.sentences[i].text, "a", i, i in flagged_a) for i in a)
-        b_html = " ".join(_sentence(c.b.sentences[j].text, "b", j, j in flagged_b) for j in b)
-        sim_html = f"<br><small>{sim:.2f}</small>" if sim is not None else ""
-        out.append(f'<tr class="{_e(kind)}"><td>{a_html}</td><td class="kind">{_e(kind)}{sim_html}</td><td>{b_html}</td></tr>')
-    out.append("</tbody></table></section>")
-
-    for label, doc in (("A", c.a), ("B", c.b)):
-        if doc.removed:
-            out.append(f'<section class="removed"><h3>Removed from {label} as boilerplate</h3><ul>')
-            for r in doc.removed:
-                out.append(f"<li><span class=\"reason\">{_e(r.reason)}</span> {_e(r.text)}</li>")
-            out.append("</ul></section>")
-    return "\n".join(out)
+def stylesheet() -> str:
+    """The one stylesheet of every page (served at /static/unspun.css, inlined in reports)."""
+    return _resource(STYLESHEET)
 
 
-def _sentence(text: str, side: str, idx: int, flagged: bool) -> str:
-    cls = "s flagged" if flagged else "s"
-    return f'<span class="{cls}" id="{side}{idx}">{_e(" ".join(text.split()))}</span>'
+def style_hash(css: str) -> str:
+    """The CSP source that allows exactly this inline stylesheet."""
+    return "'sha256-" + base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+def safe_url(url: Any) -> str | None:
+    """``url`` when it is an http(s) URL with a host, else None (``javascript:``, ``data:`` and
+    relative URLs from article metadata are never rendered as links)."""
+    if not isinstance(url, str):
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
 
 
 def embedded_json(obj: object) -> str:
@@ -82,12 +54,87 @@ def embedded_json(obj: object) -> str:
     return json.dumps(obj, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def render_html(c: Comparison) -> str:
-    """A complete, self-contained HTML page."""
-    from unspun.report.json import comparison_to_dict
+class Links:
+    """Where a page may link to. The web app links every id to its page; a standalone report has
+    no server behind it, so its ids are plain text (every method returns None)."""
 
-    page = _template("page.html")
-    data = embedded_json(comparison_to_dict(c))
-    values = {"title": _e(f"unspun: {c.a.id} vs {c.b.id}"), "body": comparison_fragment(c), "data": data}
-    # One pass over the template: article text that happens to contain "{{data}}" stays text.
-    return re.sub(r"\{\{(title|body|data)\}\}", lambda m: values[m.group(1)], page)
+    def story(self, story_id: str) -> str | None:
+        return None
+
+    def document(self, doc_id: str) -> str | None:
+        return None
+
+    def pair(self, a: str, b: str) -> str | None:
+        return None
+
+
+class WebLinks(Links):
+    """Links of the web app (ids are quoted: they are article ids, not paths)."""
+
+    def story(self, story_id: str) -> str:
+        return "/stories/" + quote(story_id, safe="")
+
+    def document(self, doc_id: str) -> str:
+        return "/documents/" + quote(doc_id, safe="")
+
+    def pair(self, a: str, b: str) -> str:
+        return f"/pair?a={quote(a, safe='')}&b={quote(b, safe='')}"
+
+
+@lru_cache(maxsize=1)
+def environment():  # noqa: ANN201 - jinja2 is imported lazily (import unspun stays light)
+    """The Jinja2 environment: autoescape on for every template, undefined names are errors."""
+    import jinja2
+
+    from unspun.report import views
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("unspun.report", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(safe_url=safe_url, SEVERITY_WORDS=views.SEVERITY_WORDS, KIND_LABELS=views.KIND_LABELS,
+                       finding_label=views.finding_label, describe_finding=views.describe_finding)
+    return env
+
+
+def render_page(template: str, *, standalone: bool, links: Links | None = None, data: object = None,
+                api_url: str | None = None, **context: Any) -> str:
+    """Render one page. ``standalone`` inlines the stylesheet (CSP-hashed) for a report file;
+    otherwise the page links /static/unspun.css and the server sends the CSP header."""
+    from markupsafe import Markup
+
+    css = stylesheet()
+    return environment().get_template(template).render(
+        standalone=standalone,
+        css=Markup(css),  # our own file, not content
+        csp=f"default-src 'none'; style-src {style_hash(css)}; img-src data:; base-uri 'none'; form-action 'none'",
+        links=links or Links(),
+        api_url=api_url,
+        data=Markup(embedded_json(data)) if data is not None else None,  # <, >, & escaped: cannot close the script
+        **context,
+    )
+
+
+def render_html(c: Comparison, *, links: Links | None = None, standalone: bool = True, direction: str | None = None,
+                api_url: str | None = None) -> str:
+    """The pair report: top changes, every change, the alignment with word-level differences."""
+    from unspun.report.json import comparison_to_dict
+    from unspun.report.views import pair_view
+
+    return render_page("pair.html", standalone=standalone, links=links, data=comparison_to_dict(c), api_url=api_url,
+                       title=f"unspun: {c.a.id} vs {c.b.id}", view=pair_view(c, direction=direction))
+
+
+def render_story_html(story: dict[str, Any], *, links: Links | None = None, standalone: bool = True,
+                      api_url: str | None = None) -> str:
+    """The story report: reuse graph, what changed along the way, versions and edges (``story``
+    is the ``story`` JSON contract, with findings)."""
+    from unspun.report.views import changes_along_the_way, story_graph, story_row_of
+
+    row = story_row_of(story)
+    return render_page("story.html", standalone=standalone, links=links, data=story, api_url=api_url,
+                       title=f"unspun: {row.title}", story=story, row=row, graph=story_graph(story),
+                       changes=changes_along_the_way(story), members={m["id"]: m for m in story["members"]})

@@ -125,6 +125,7 @@ class Store:
         except ImportError:  # pragma: no cover - core dependency
             raise MissingExtra("the corpus store", "corpus") from None
         self.path = Path(path)
+        self.read_only = read_only
         self._with_vectors: set[str] | None = None
         if not create and not self.path.exists():
             raise InputError(str(path), "no such store (run `unspun ingest` first, or pass --db)")
@@ -320,6 +321,17 @@ class Store:
             return None
         found = json.loads(row[0]) if row[0] else {}
         return found if isinstance(found, dict) else {}
+
+    def cached_findings(self) -> dict[tuple[str, str], dict[str, list[dict[str, Any]]]]:
+        """Every pair's cached findings in one read: (a, b) -> {source id: findings} (pairs without
+        cached findings are absent). The story list reads this instead of computing findings."""
+        rows = self.con.execute("SELECT a, b, findings FROM pairs WHERE findings IS NOT NULL AND findings <> '{}'").fetchall()
+        out = {}
+        for a, b, found in rows:
+            found = json.loads(found)
+            if isinstance(found, dict) and found:
+                out[(a, b)] = found
+        return out
 
     def set_findings(self, a: str, b: str, findings: dict[str, list[dict[str, Any]]]) -> None:
         """Findings of the pair, keyed by the id of the version taken as the source (A)."""

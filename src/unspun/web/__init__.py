@@ -1,0 +1,243 @@
+"""``unspun serve``: a read-only browser over a store (the ``web`` extra: FastAPI + uvicorn).
+
+A thin shell: the pages are :mod:`unspun.report.views` laid out by the templates of
+:mod:`unspun.report.html` (the same ones as ``compare --html`` and ``story --html``), over the
+local engine's reads (:class:`unspun.corpus.Corpus`). Every page has a JSON twin under
+``/api/`` (listed at ``/api/docs``, described by ``/api/openapi.json``).
+
+Security: article text, titles and URLs are hostile. Templates autoescape everything; pages
+carry a strict Content-Security-Policy (no script at all, styles from this server only); only
+http(s) URLs become links; the store is opened read-only; ids from the request are only ever
+database keys, never paths; the ``Host`` header must name this machine (no DNS rebinding).
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlencode
+
+from unspun.errors import InputError, MissingExtra
+
+try:
+    from fastapi import FastAPI, HTTPException, Query, Request
+    from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+    from starlette.middleware.trustedhost import TrustedHostMiddleware
+except ImportError:  # pragma: no cover - exercised without the extra
+    raise MissingExtra("the web app (`unspun serve`)", "web") from None
+
+from unspun.report import views
+from unspun.report.html import WebLinks, render_html, render_page, render_story_html, stylesheet
+from unspun.report.json import comparison_to_dict, document_to_dict
+
+# The policy of every response: nothing runs, nothing is fetched from elsewhere.
+CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; "
+       "frame-ancestors 'none'")
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+LOCAL_HOSTS = ["127.0.0.1", "localhost", "[::1]", "::1", "testserver"]
+MAX_QUERY = 200  # characters of a search or outlet filter
+DATE = r"^(\d{4}-\d{2}-\d{2})?$"
+Sort = Literal["members", "newest", "oldest", "severity", "title"]
+
+
+class Site:
+    """What the pages read, over one read-only corpus. DuckDB connections are not shared between
+    threads, so every read holds one lock; the story list is read once (the store cannot change
+    while it is open read-only) and its rows are refreshed as stories get their findings computed."""
+
+    def __init__(self, db: str | Path) -> None:
+        from unspun.corpus import Corpus
+
+        self.db = Path(db)
+        self.corpus = Corpus(db, read_only=True, create=False)
+        self.lock = threading.Lock()
+        with self.lock:
+            self.notes = self.corpus.notes()
+            self.rows = {s["id"]: views.story_row(s) for s in self.corpus.story_summaries()}
+        self.sources = sorted({s for r in self.rows.values() for s in r.sources})
+
+    def stories(self, query: views.StoryQuery) -> tuple[list[views.StoryRow], int]:
+        return views.select_stories(list(self.rows.values()), query)
+
+    def story(self, story_id: str) -> dict[str, Any]:
+        """The story contract with findings along the tree (computed once, then kept)."""
+        with self.lock:
+            item = self.corpus.story(story_id, findings=True)
+        if "merged_into" not in item:
+            self.rows[item["id"]] = views.story_row_of(item)
+        return item
+
+    def pair(self, a: str, b: str) -> tuple[Any, str | None]:
+        """The comparison of stored documents ``a`` (A) and ``b`` (B), and the direction of the
+        story edge between them when they are one (``known``/``unknown``), else None."""
+        if a == b:
+            raise InputError(a, "is the same document on both sides")
+        with self.lock:
+            c = self.corpus.compare_stored(a, b)
+            owner = self.corpus.store.story_of([a, b])
+            direction = None
+            if owner.get(a) and owner.get(a) == owner.get(b):
+                for st in self.corpus.store.stories([owner[a]]):
+                    for e in st.edges + st.cross_links:
+                        if {e.source, e.target} == {a, b}:
+                            direction = "known" if e.directed and e.source == a else "unknown"
+        return c, direction
+
+    def document(self, doc_id: str) -> tuple[Any, dict[str, Any], list[str]]:
+        with self.lock:
+            doc = self.corpus.store.document(doc_id)
+            if doc is None:
+                raise InputError(doc_id, "no such document in this store")
+            meta = self.corpus.store.metadata([doc_id]).get(doc_id, {})
+            stories = sorted(set(self.corpus.store.story_of([doc_id]).values()))
+        return doc, meta, stories
+
+    def close(self) -> None:
+        self.corpus.close()
+
+
+def _query(q: str, source: str, severity: str, contradiction: bool, since: str, until: str, sort: str,
+           page: int) -> views.StoryQuery:
+    return views.StoryQuery(q=q, source=source, severity=severity, contradiction=contradiction, since=since,
+                            until=until, sort=sort, page=page)
+
+
+def _page_url(query: views.StoryQuery, page: int) -> str:
+    params = {k: v for k, v in query.__dict__.items() if v not in ("", False, None) and k != "page"}
+    if params.get("contradiction"):
+        params["contradiction"] = "1"
+    params["page"] = page
+    return "/stories?" + urlencode(params)
+
+
+def create_app(db: str | Path, *, allowed_hosts: list[str] | None = None) -> FastAPI:
+    """The ASGI app over the store ``db`` (opened read-only; an InputError when it is missing or
+    not a store). ``allowed_hosts``: extra names the ``Host`` header may carry (when serving on
+    another interface)."""
+    site = Site(db)
+    links = WebLinks()
+    app = FastAPI(title="unspun", summary="Rewrites of news stories and what each version changed (read-only).",
+                  docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
+    app.state.site = site
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=LOCAL_HOSTS + list(allowed_hosts or []))
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):  # noqa: ANN001, ANN202
+        response = await call_next(request)
+        for k, v in SECURITY_HEADERS.items():
+            response.headers.setdefault(k, v)
+        return response
+
+    @app.exception_handler(InputError)
+    async def not_found(request: Request, exc: InputError) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": str(exc)}, status_code=404)
+        return HTMLResponse(render_page("error.html", standalone=False, links=links, title="unspun: not found",
+                                        message=str(exc)), status_code=404)
+
+    def html(template: str, **context: Any) -> HTMLResponse:
+        return HTMLResponse(render_page(template, standalone=False, links=links, **context))
+
+    @app.get("/", include_in_schema=False)
+    def home() -> RedirectResponse:
+        return RedirectResponse("/stories")
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return Response(status_code=204)
+
+    @app.get("/static/unspun.css", include_in_schema=False)
+    def css() -> Response:
+        return Response(stylesheet(), media_type="text/css", headers={"Cache-Control": "max-age=3600"})
+
+    def story_list(q: str, source: str, severity: str, contradiction: bool, since: str, until: str, sort: str,
+                   page: int) -> tuple[views.StoryQuery, list[views.StoryRow], int, int]:
+        query = _query(q, source, severity, contradiction, since, until, sort, page)
+        rows, total = site.stories(query)
+        return query, rows, total, max(1, math.ceil(total / views.PAGE_SIZE))
+
+    @app.get("/stories", response_class=HTMLResponse, include_in_schema=False)
+    def stories_page(q: str = Query("", max_length=MAX_QUERY), source: str = Query("", max_length=MAX_QUERY),
+                     severity: Literal["", "high", "medium"] = "", contradiction: bool = False,
+                     since: str = Query("", pattern=DATE), until: str = Query("", pattern=DATE),
+                     sort: Sort = "members", page: int = Query(1, ge=1, le=1_000_000)) -> HTMLResponse:
+        query, rows, total, pages = story_list(q, source, severity, contradiction, since, until, sort, page)
+        return html("stories.html", title="unspun: stories", rows=rows, total=total, count=len(site.rows),
+                    query=query, pages=pages, sources=site.sources, sorts=list(views.SORTS), notes=site.notes,
+                    prev_url=_page_url(query, page - 1) if page > 1 else None,
+                    next_url=_page_url(query, page + 1) if page < pages else None,
+                    api_url="/api" + _page_url(query, page))
+
+    @app.get("/api/stories", summary="Stories: search, filter, sort, page",
+             description="Case-insensitive substring search on title, outlet and id; worst finding among "
+                         "findings already computed (findings_computed says which).")
+    def stories_api(q: str = Query("", max_length=MAX_QUERY), source: str = Query("", max_length=MAX_QUERY),
+                    severity: Literal["", "high", "medium"] = "", contradiction: bool = False,
+                    since: str = Query("", pattern=DATE), until: str = Query("", pattern=DATE),
+                    sort: Sort = "members", page: int = Query(1, ge=1, le=1_000_000)) -> dict[str, Any]:
+        query, rows, total, pages = story_list(q, source, severity, contradiction, since, until, sort, page)
+        return {"stories": [views.story_row_to_dict(r) for r in rows], "total": total, "page": query.page,
+                "pages": pages, "page_size": views.PAGE_SIZE, "count": len(site.rows), "notes": site.notes}
+
+    @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
+    def story_page(story_id: str) -> Response:
+        item = site.story(story_id)
+        if "merged_into" in item:
+            return RedirectResponse(links.story(item["merged_into"]))
+        return HTMLResponse(render_story_html(item, links=links, standalone=False, api_url="/api" + links.story(story_id)))
+
+    @app.get("/api/stories/{story_id}", summary="One story: provenance tree, findings along it, changes along the way",
+             description="The `unspun story --json` contract, plus `changes`: each changed fact and the first "
+                         "version that carries it. A merged id answers {id, merged_into}.")
+    def story_api(story_id: str) -> dict[str, Any]:
+        item = site.story(story_id)
+        if "merged_into" in item:
+            return item
+        return {**item, "changes": [ch.__dict__ for ch in views.changes_along_the_way(item)]}
+
+    @app.get("/pair", response_class=HTMLResponse, include_in_schema=False)
+    def pair_page(a: str = Query(..., max_length=1000), b: str = Query(..., max_length=1000)) -> HTMLResponse:
+        c, direction = site.pair(a, b)
+        return HTMLResponse(render_html(c, links=links, standalone=False, direction=direction,
+                                        api_url=f"/api/pair?{urlencode({'a': a, 'b': b})}"))
+
+    @app.get("/api/pair", summary="Compare two stored documents (A = a, B = b)",
+             description="The `unspun compare --json` contract plus `top_changes` (at most 5, most serious first).")
+    def pair_api(a: str = Query(..., max_length=1000), b: str = Query(..., max_length=1000)) -> dict[str, Any]:
+        c, direction = site.pair(a, b)
+        return {**comparison_to_dict(c), **views.pair_view_to_dict(views.pair_view(c, direction=direction))}
+
+    @app.get("/documents/{doc_id:path}", response_class=HTMLResponse, include_in_schema=False)
+    def document_page(doc_id: str) -> HTMLResponse:
+        doc, meta, stories = site.document(doc_id)
+        return html("document.html", title=f"unspun: {doc.title or doc.id}", doc=doc, meta=meta, stories=stories,
+                    api_url=links.document(doc_id).replace("/documents/", "/api/documents/", 1))
+
+    @app.get("/api/documents/{doc_id:path}", summary="One stored document: text, sentences, metadata, stories")
+    def document_api(doc_id: str) -> dict[str, Any]:
+        doc, meta, stories = site.document(doc_id)
+        out = document_to_dict(doc)
+        out["meta"] = {**out["meta"], **{k: v for k, v in meta.items() if k in ("source", "url", "published", "copy_of")
+                                         and v is not None}}
+        return {**out, "stories": stories}
+
+    @app.get("/api/docs", response_class=HTMLResponse, include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        return html("api_docs.html", title="unspun: API", spec=app.openapi())
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+        return HTMLResponse(render_page("error.html", standalone=False, links=links, title="unspun: error",
+                                        message=str(exc.detail)), status_code=exc.status_code)
+
+    return app
