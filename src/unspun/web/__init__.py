@@ -22,8 +22,9 @@ from urllib.parse import urlencode
 from unspun.errors import InputError, MissingExtra
 
 try:
-    from fastapi import FastAPI, HTTPException, Query, Request
+    from fastapi import FastAPI, Query, Request
     from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+    from starlette.exceptions import HTTPException
     from starlette.middleware.trustedhost import TrustedHostMiddleware
 except ImportError:  # pragma: no cover - exercised without the extra
     raise MissingExtra("the web app (`unspun serve`)", "web") from None
