@@ -142,3 +142,14 @@ def test_usage_errors_exit_2(harbor):
 def _write(path, data: bytes):
     path.write_bytes(data)
     return path
+
+
+def test_compare_prints_the_findings_first_and_fits_80_columns(harbor):
+    proc = run_cli("compare", str(harbor[0]), str(harbor[1]), env={"COLUMNS": "80"})
+    assert proc.returncode == 0, proc.stderr.decode()
+    lines = proc.stdout.decode().splitlines()
+    assert max(len(line) for line in lines) <= 80
+    changed = next(k for k, line in enumerate(lines) if "What changed" in line)
+    aligned = next(k for k, line in enumerate(lines) if "Sentence by sentence" in line)
+    assert changed < 15 < aligned
+    assert any("serious · date changed" in line for line in lines[changed: changed + 4])

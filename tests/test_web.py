@@ -237,3 +237,22 @@ def test_a_standalone_report_is_styled_under_its_own_csp(browser, tmp_path, harb
     assert errors == [] and requests == [report.as_uri()]
     assert "date changed" in pg.locator(".top-changes").inner_text()
     ctx.close()
+
+
+# --- the shells ----------------------------------------------------------------------------------
+
+
+def test_story_html_report_shows_the_graph_and_the_change(store, tmp_path):
+    stories = load_json_stdout(run_cli("stories", "--db", str(store), "--json"))["stories"]
+    sid = next(s["id"] for s in stories if any(m["id"] == "tollgate-original" for m in s["members"]))
+    out = tmp_path / "story.html"
+    proc = run_cli("story", sid, "--db", str(store), "--html", str(out))
+    assert proc.returncode == 0, proc.stderr.decode()
+    page = out.read_text()
+    assert page.count('class="node') == 2 and "contradiction" in page and "<script>alert" not in page
+
+
+def test_serve_refuses_a_missing_store_in_one_line(tmp_path):
+    proc = run_cli("serve", "--db", str(tmp_path / "none.duckdb"))
+    err = proc.stderr.decode().strip()
+    assert proc.returncode == 3 and len(err.splitlines()) == 1 and "none.duckdb" in err and "no such store" in err

@@ -6,13 +6,30 @@ from typing import Any
 
 from rich.console import Console, Group
 from rich.panel import Panel
+from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from unspun.records import Comparison, most_serious_first
+from unspun.records import Comparison
 
 _KIND_STYLE = {"copied": "green", "edited": "cyan", "paraphrased": "yellow", "dropped": "red", "added": "magenta"}
 _SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "dim"}
+_SEVERITY_MARK = {"high": "▲", "medium": "●", "low": "○"}
+_PIECE_STYLE = {"del": "strike red", "ins": "underline green"}
+# From this many columns the alignment is a side-by-side table; below it, A is printed above B
+# (at 80 columns a three-column table leaves ~30 characters per sentence).
+WIDE_TERMINAL = 140
+
+
+def _pieces(pieces) -> Text:  # noqa: ANN001 - report.diff.Piece
+    """Marked pieces as rich Text: never parsed as markup (article text is hostile)."""
+    out = Text()
+    for p in pieces:
+        style = _PIECE_STYLE.get(p.tag or "", "")
+        if p.findings:
+            style = (style + " bold black on yellow").strip()
+        out.append(" ".join(p.text.split("\n")), style=style or None)
+    return out
 
 
 def alignment_rows(c: Comparison) -> list[tuple[str, list[int], list[int], float | None]]:
@@ -68,41 +85,47 @@ def render(c: Comparison, console: Console | None = None) -> None:
     for w in c.warnings:
         console.print(f"[yellow]warning:[/] {w}")
 
-    table = Table(show_lines=True, expand=True)
-    table.add_column("A", ratio=5)
-    table.add_column("", justify="center", min_width=11, no_wrap=True)
-    table.add_column("B", ratio=5)
-    for kind, a, b, sim in alignment_rows(c):
-        a_text = " ".join(" ".join(c.a.sentences[i].text.split()) for i in a)
-        b_text = " ".join(" ".join(c.b.sentences[j].text.split()) for j in b)
-        label = Text(kind, style=_KIND_STYLE.get(kind, ""))
-        if sim is not None:
-            label.append(f"\n{sim:.2f}", style="dim")
-        table.add_row(Text(a_text), label, Text(b_text))
-    console.print(table)
+    from unspun.report.views import SEVERITY_WORDS, pair_view
 
-    if c.findings:
-        ft = Table(title="What changed", expand=True, show_lines=True)
-        ft.add_column("severity")
-        ft.add_column("type")
-        ft.add_column("explanation", ratio=3)
-        ft.add_column("A", ratio=2)
-        ft.add_column("B", ratio=2)
-        shown = [f for f in c.findings if f.severity != "low"]
-        for f in sorted(shown, key=lambda f: most_serious_first(f.severity, f.confidence)):
-            ft.add_row(
-                Text(f.severity, style=_SEVERITY_STYLE[f.severity]),
-                f.type,
-                Text(f.explanation),
-                Text(" ".join(f.a_text.split())),
-                Text(" ".join(f.b_text.split())),
-            )
-        if shown:
-            console.print(ft)
-        low = len(c.findings) - len(shown)
-        if low:
-            console.print(f"[dim]{low} low-severity finding(s) (filler additions, minor attribution changes) "
-                          "not shown: see --json or --html[/]")
+    view = pair_view(c)
+    if view.findings:
+        console.print(Rule("What changed", style="bold"))
+        for k, f in enumerate(view.findings, 1):
+            head_line = Text(f"{k}. ")
+            head_line.append(f"{_SEVERITY_MARK[f.severity]} {SEVERITY_WORDS[f.severity]} · {f.label}", style=_SEVERITY_STYLE[f.severity])
+            head_line.append(" " + " ".join(f.explanation.split()))
+            console.print(head_line)
+            for side, pieces in (("A", f.a_pieces), ("B", f.b_pieces)):
+                line = Text(f"   {side}: ", style="bold")
+                line.append_text(_pieces(pieces) if pieces else Text("(no sentence)", style="dim"))
+                console.print(line)
+        console.print()
+    if view.minor:
+        console.print(f"[dim]{len(view.minor)} minor finding(s) (filler additions, minor attribution changes) "
+                      "not shown: see --json or --html[/]")
+
+    console.print(Rule("Sentence by sentence"))
+    console.print("[dim]struck: only in A · underlined: only in B · highlighted: a change listed above[/]")
+    if console.width >= WIDE_TERMINAL:
+        table = Table(show_lines=True, expand=True)
+        table.add_column("A", ratio=5)
+        table.add_column("", justify="center", min_width=11, no_wrap=True)
+        table.add_column("B", ratio=5)
+        for r in view.rows:
+            label = Text(r.kind_label, style=_KIND_STYLE.get(r.kind, ""))
+            if r.similarity is not None:
+                label.append(f"\n{r.similarity:.2f}", style="dim")
+            table.add_row(_pieces(r.a_pieces), label, _pieces(r.b_pieces))
+        console.print(table)
+    else:  # narrow (80 columns, or piped): A above B, full width, no squeezed columns
+        for r in view.rows:
+            label = Text(f"[{r.kind_label}" + (f" {r.similarity:.2f}]" if r.similarity is not None else "]"),
+                         style=_KIND_STYLE.get(r.kind, ""))
+            console.print(label)
+            if r.a_pieces:
+                console.print(Text("A ", style="bold").append_text(_pieces(r.a_pieces)))
+            if r.b_pieces:
+                console.print(Text("B ", style="bold").append_text(_pieces(r.b_pieces)))
     for label, doc in (("A", c.a), ("B", c.b)):
         if doc.removed:
             reasons: dict[str, int] = {}
