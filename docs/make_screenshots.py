@@ -1,5 +1,7 @@
-"""Render the README screenshots (SVG, from rich's own console recording) from the project's own
-examples: `unspun compare` on examples/harbor_*.txt and `unspun story` on the test corpus.
+"""Render the README screenshots from the project's own examples: the terminal views (SVG, from
+rich's own console recording) of `unspun compare` on examples/harbor_*.txt and `unspun story` on
+the test corpus, and the web app's pages (PNG, Debian's Chromium via Playwright) over a store of
+examples/newsroom.jsonl.
 
     .venv/bin/python docs/make_screenshots.py
 """
@@ -44,7 +46,53 @@ def story_shot() -> None:
         json.dumps(items)  # the same items are what --json prints
 
 
+def web_shots() -> None:
+    import threading
+    import time
+
+    import uvicorn
+    from playwright.sync_api import sync_playwright
+
+    from unspun.corpus import Corpus
+    from unspun.web import create_app
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "newsroom.duckdb"
+        with Corpus(db) as corpus:
+            corpus.ingest([str(ROOT / "examples" / "newsroom.jsonl")])
+            items = corpus.stories()  # computes and stores the findings
+        harbor = next(s["id"] for s in items if any(m["id"] == "harbor-original" for m in s["members"]))
+        import socket
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        server = uvicorn.Server(uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning"))
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        deadline = time.time() + 30
+        while not server.started:
+            if not thread.is_alive() or time.time() > deadline:
+                raise SystemExit("the web app did not start")
+            time.sleep(0.05)
+        base = f"http://127.0.0.1:{port}"
+        shots = [("web-stories.png", "/stories", 1200), ("web-story.png", f"/stories/{harbor}", 1200),
+                 ("web-pair.png", "/pair?a=harbor-original&b=harbor-rewrite", 1200),
+                 ("web-pair-400px.png", "/pair?a=harbor-original&b=harbor-rewrite", 400)]
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium",
+                                        args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            for name, path, width in shots:
+                page = browser.new_page(viewport={"width": width, "height": 900 if width > 500 else 1400})
+                page.goto(base + path)
+                page.screenshot(path=str(OUT / name))
+                page.close()
+            browser.close()
+        server.should_exit = True
+
+
 if __name__ == "__main__":
     compare_shot()
     story_shot()
-    print("wrote", ", ".join(str(p.relative_to(ROOT)) for p in sorted(OUT.glob("*.svg"))))
+    web_shots()
+    print("wrote", ", ".join(str(p.relative_to(ROOT)) for p in sorted(OUT.glob("*.*")) if p.suffix in (".svg", ".png")))

@@ -243,6 +243,9 @@ def test_a_standalone_report_is_styled_under_its_own_csp(browser, tmp_path, harb
 
 
 def test_story_html_report_shows_the_graph_and_the_change(store, tmp_path):
+    import shutil
+
+    store = Path(shutil.copy(store, tmp_path / "copy.duckdb"))  # the served store is held open read-only by this process
     stories = load_json_stdout(run_cli("stories", "--db", str(store), "--json"))["stories"]
     sid = next(s["id"] for s in stories if any(m["id"] == "tollgate-original" for m in s["members"]))
     out = tmp_path / "story.html"

@@ -180,14 +180,13 @@ def worst_finding(findings: list[dict[str, Any]]) -> dict[str, Any] | None:
     return min(found, key=lambda f: most_serious_first(f["severity"], f["confidence"])) if found else None
 
 
-def describe_finding(f: dict[str, Any] | None) -> str:
-    """One line in plain words: 'number changed: 76% → 67%' (no markup)."""
+def describe_finding(f: dict[str, Any] | None, *, label: bool = True) -> str:
+    """One line in plain words: 'number changed: 76% → 67%' (no markup); without the type's
+    name when a badge already shows it (``label=False``)."""
     if not f:
         return ""
-    label = finding_label(f["type"])
-    if f.get("old") and f.get("new"):
-        return f"{label}: {f['old']} → {f['new']}"
-    return f"{label}: {f['explanation']}"
+    what = f"{f['old']} → {f['new']}" if f.get("old") and f.get("new") else " ".join(f["explanation"].split())
+    return f"{finding_label(f['type'])}: {what}" if label else what
 
 
 @dataclass(frozen=True)
@@ -231,7 +230,7 @@ def story_row(summary: dict[str, Any]) -> StoryRow:
     span = summary.get("date_span") or [None, None]
     worst = worst_finding(summary.get("findings") or [])
     return StoryRow(summary["id"], title, origin, tuple(summary.get("sources") or ()), len(members),
-                    span[0][:10] if span[0] else None, span[1][:10] if span[1] else None, worst, describe_finding(worst),
+                    span[0][:10] if span[0] else None, span[1][:10] if span[1] else None, worst, describe_finding(worst, label=False),
                     summary.get("findings") is not None)
 
 
@@ -288,7 +287,7 @@ def select_stories(rows: list[StoryRow], query: StoryQuery) -> tuple[list[StoryR
 def story_row_to_dict(r: StoryRow) -> dict[str, Any]:
     return {"id": r.id, "title": r.title, "origin": r.origin, "sources": list(r.sources), "members": r.members,
             "date_span": [r.first, r.last] if r.first else None, "worst_finding": r.worst,
-            "worst_finding_text": r.worst_text, "findings_computed": r.findings_known}
+            "worst_finding_text": describe_finding(r.worst), "findings_computed": r.findings_known}
 
 
 @dataclass(frozen=True)
