@@ -120,6 +120,9 @@ class Quantity:
         a, b = self.value, other.value
         if a == b:
             return True
+        converted = _in_one_time_unit(self, other)
+        if converted is not None:  # "48 hours" / "two days", "18 months" / "a year and a half"
+            return abs(converted[0] - converted[1]) <= 1e-9 * max(abs(converted[0]), abs(converted[1]))
         if max(abs(a), abs(b)) == 0:
             return False
         # A bound holds the other figure ("more than 100" / "112", "up to 40" / "35").
@@ -152,7 +155,8 @@ class Quantity:
                 return False
         if self.noun and other.noun:
             # "three new hotels" vs "ten remarkable new hotels": the same thing is counted
-            return _noun_stem(self.noun) == _noun_stem(other.noun) or bool(self.context & other.context)
+            return (_noun_stem(self.noun) == _noun_stem(other.noun) or bool(self.context & other.context)
+                    or _in_one_time_unit(self, other) is not None)
         return True
 
 
@@ -230,6 +234,26 @@ def _noun_stem(w: str) -> str:
     w = w.lower().rstrip(".")
     w = _NOUN_ABBREVIATIONS.get(w, w)
     return w[:-1] if w.endswith("s") and len(w) > 3 else w
+
+
+# Lengths of time that convert exactly, in two families: clock time (in hours) and calendar time
+# (in months). Months are never converted to days or weeks (28-31 days): "a month" / "30 days"
+# stays a difference for a reader to check.
+_CLOCK_HOURS = {"second": 1 / 3600, "minute": 1 / 60, "hour": 1.0, "day": 24.0, "week": 168.0, "fortnight": 336.0}
+_CALENDAR_MONTHS = {"month": 1.0, "year": 12.0, "decade": 120.0}
+
+
+def _in_one_time_unit(x: "Quantity", y: "Quantity") -> tuple[float, float] | None:
+    """Both figures as one unit of time when both count time of one family and the units differ."""
+    if x.unit or y.unit or not x.noun or not y.noun:
+        return None
+    nx, ny = _noun_stem(x.noun), _noun_stem(y.noun)
+    if nx == ny:
+        return None
+    for table in (_CLOCK_HOURS, _CALENDAR_MONTHS):
+        if nx in table and ny in table:
+            return x.value * table[nx], y.value * table[ny]
+    return None
 
 
 _UNIT_STOP = {"of", "and", "or", "to", "in", "on", "the", "a", "an", "at", "for", "from", "by", "with", "than", "as",
