@@ -20,8 +20,6 @@ candidates are verified, and grouping the stored pairs again is cheap.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import time
 from collections import Counter, OrderedDict
@@ -42,7 +40,7 @@ from unspun.read.sources import iter_sources
 from unspun.records import Comparison, Document, Match, MatchedDocument, Pair, RawDocument, Rejected, Story
 from unspun.report.json import finding_to_dict, story_summary_to_dict, story_to_dict
 from unspun.represent.minhash import signature
-from unspun.store import DEFAULT_DB, Store, to_blob
+from unspun.store import DEFAULT_DB, Store, content_hash, document_row, text_hash
 
 Progress = Callable[[str, int, int | None], None]
 
@@ -109,10 +107,6 @@ class IngestSummary:
             "stories_updated": self.stories_updated, "stories_merged_or_dissolved": self.stories_merged,
             "seconds": {"documents": round(self.seconds_documents, 2), "stories": round(self.seconds_stories, 2)},
         }
-
-
-def _hash(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 class Corpus:
@@ -207,7 +201,7 @@ class Corpus:
             if isinstance(item, Rejected):
                 rejected.append(item)
                 continue
-            raw_hash = _hash(item.text)
+            raw_hash = content_hash(item.text)
             known = seen.get(item.id) or self.store.hash_of(item.id)
             if known is not None:
                 if known == raw_hash:
@@ -249,22 +243,12 @@ class Corpus:
         seq = self.store.next_seq()
         rows = []
         copies_in_batch: dict[str, str] = {}
-        for k, ((raw, doc), lv, sv, sig) in enumerate(zip(batch, lead, static, sigs)):
-            th = _hash(doc.text)
+        for k, (raw, doc) in enumerate(batch):
+            th = text_hash(doc)
             copy_of = copies_in_batch.get(th) or self.store.first_with_text(th)
             copies_in_batch.setdefault(th, doc.id)
             summary.copies += copy_of is not None
-            meta = raw.meta
-            rows.append({
-                "doc_id": doc.id, "seq": seq + k, "content_hash": _hash(raw.text), "text_hash": th, "copy_of": copy_of,
-                "title": doc.title or meta.get("title"), "source": meta.get("source") or _site(doc, meta),
-                "url": meta.get("url") or doc.meta.get("url"), "published": meta.get("published") or doc.meta.get("published"),
-                "path": meta.get("path"), "format": raw.format, "text": doc.text,
-                "spans": to_blob(np.array([[s.start, s.end] for s in doc.sentences], dtype=np.int32).reshape(-1, 2), "<i4"),
-                "removed": json.dumps([{"text": r.text, "reason": r.reason} for r in doc.removed]),
-                "lead": to_blob(lv), "static": to_blob(sv, "<f2"), "minhash": to_blob(sig, "<u4"),
-                "names": json.dumps(sorted(names[k])), "algorithm": dvs[k].algorithm,
-            })
+            rows.append(document_row(raw, doc, dvs[k], seq + k, copy_of))
         with self.store.transaction():
             self.store.add_documents(rows)
             if crash:
@@ -641,15 +625,3 @@ class Corpus:
     def summary(self) -> dict[str, Any]:
         return {"documents": self.store.count("documents"), "pairs": self.store.count("pairs"),
                 "rejected": self.store.count("rejected"), "stories": self.store.count("stories")}
-
-
-def _site(doc: Document, meta: dict[str, Any]) -> str | None:
-    site = doc.meta.get("site")
-    if site:
-        return site
-    url = meta.get("url")
-    if url:
-        from urllib.parse import urlparse
-
-        return urlparse(url).hostname
-    return None

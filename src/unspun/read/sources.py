@@ -16,7 +16,7 @@ import io
 import json
 import os
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 from unspun.errors import InputError
 from unspun.read import max_bytes_default, read_path, read_text
@@ -103,22 +103,26 @@ def read_jsonl(path: str, *, max_bytes: int) -> Iterator[RawDocument | Rejected]
         except json.JSONDecodeError as exc:
             yield Rejected(where, "read", f"not valid JSON ({exc.msg})")
             continue
-        if not isinstance(rec, dict):
-            yield Rejected(where, "read", "record is not a JSON object")
-            continue
-        doc_id = str(rec.get("id") or where)
-        body, fmt = (rec.get("html"), "html") if rec.get("html") else (rec.get("text"), None)
-        if not isinstance(body, str) or not body.strip():
-            yield Rejected(where, "read", "record has no 'text' or 'html'", doc_id)
-            continue
-        try:
-            doc = read_text(body, doc_id=doc_id, format=fmt, max_bytes=max_bytes)
-        except InputError as exc:
-            yield Rejected(where, "read", exc.problem, doc_id)
-            continue
-        meta = {k: rec[k] for k in ("url", "title", "published", "source") if rec.get(k)}
-        meta["path"] = where
-        yield RawDocument(doc.id, doc.text, doc.format, doc.encoding, meta)
+        yield raw_from_record(rec, where, max_bytes=max_bytes)
+
+
+def raw_from_record(rec: Any, where: str, *, max_bytes: int) -> RawDocument | Rejected:
+    """One JSONL record (or Parquet row) as a RawDocument: ``id``, ``text`` or ``html``, optional
+    ``url``, ``title``, ``published``, ``source``; ``where`` ("file:line") names it in a rejection
+    and stands in for a missing id. Shared by the local reader and the Spark engine."""
+    if not isinstance(rec, dict):
+        return Rejected(where, "read", "record is not a JSON object")
+    doc_id = str(rec.get("id") or where)
+    body, fmt = (rec.get("html"), "html") if rec.get("html") else (rec.get("text"), None)
+    if not isinstance(body, str) or not body.strip():
+        return Rejected(where, "read", "record has no 'text' or 'html'", doc_id)
+    try:
+        doc = read_text(body, doc_id=doc_id, format=fmt, max_bytes=max_bytes)
+    except InputError as exc:
+        return Rejected(where, "read", exc.problem, doc_id)
+    meta = {k: (v if isinstance(v, str) else str(v)) for k in ("url", "title", "published", "source") if (v := rec.get(k))}
+    meta["path"] = where
+    return RawDocument(doc.id, doc.text, doc.format, doc.encoding, meta)
 
 
 def read_warc(path: str, *, max_bytes: int) -> Iterator[RawDocument | Rejected]:

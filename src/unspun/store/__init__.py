@@ -27,6 +27,7 @@ pair the align and stories kernels; ``Store.outdated()`` says when rows come fro
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 from datetime import datetime, timezone
@@ -36,7 +37,7 @@ from typing import Any, Iterable, Iterator
 import numpy as np
 
 from unspun.errors import InputError, MissingExtra
-from unspun.records import Document, Edge, Link, Pair, Rejected, Removed, Sentence, Story
+from unspun.records import Document, DocumentVectors, Edge, Link, Pair, RawDocument, Rejected, Removed, Sentence, Story
 from unspun.report.json import link_to_dict
 
 SCHEMA_VERSION = 2
@@ -281,12 +282,8 @@ class Store:
     def add_pairs(self, pairs: list[Pair]) -> None:
         """Store verified pairs (records), by column name."""
         if pairs:
-            _insert_many(
-                self.con, "INSERT OR REPLACE INTO pairs (a, b, same_story, a_coverage, b_coverage, kind, links, findings, algorithm, evidence)",
-                [[p.a, p.b, p.same_story, p.a_coverage, p.b_coverage, p.kind, json.dumps([link_to_dict(lk) for lk in p.links]), None, p.algorithm,
-                  json.dumps(p.evidence or {})] for p in pairs],
-                10,
-            )
+            _insert_many(self.con, f"INSERT OR REPLACE INTO pairs ({', '.join(PAIR_COLUMNS)})", [pair_row(p) for p in pairs],
+                         len(PAIR_COLUMNS))
 
     def known_pairs(self, ids: list[str]) -> set[tuple[str, str]]:
         rows = self.con.execute(
@@ -447,6 +444,52 @@ def _document(row: dict[str, Any]) -> Document:
     rem = tuple(Removed(x["text"], x["reason"]) for x in json.loads(removed)) if removed else ()
     meta = {k: row[k] for k in ("source", "url", "published", "path", "format") if row[k]}
     return Document(id=row["doc_id"], text=text, title=row["title"], sentences=sentences, removed=rem, meta=meta)
+
+
+def content_hash(text: str) -> str:
+    """The hash that tells a re-sent document (same id, same bytes) from a conflicting one."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def text_hash(doc: Document) -> str:
+    """The hash of a document's extracted text: equal hashes are exact copies (``copy_of``)."""
+    return content_hash(doc.text)
+
+
+def _site(doc: Document, meta: dict[str, Any]) -> str | None:
+    site = doc.meta.get("site")
+    if site:
+        return site
+    url = meta.get("url")
+    if url:
+        from urllib.parse import urlparse
+
+        return urlparse(url).hostname
+    return None
+
+
+def document_row(raw: RawDocument, doc: Document, vectors: DocumentVectors, seq: int, copy_of: str | None) -> dict[str, Any]:
+    """The ``documents`` row of one ingested document (every engine writes this shape)."""
+    meta = raw.meta
+    return {
+        "doc_id": doc.id, "seq": seq, "content_hash": content_hash(raw.text), "text_hash": text_hash(doc), "copy_of": copy_of,
+        "title": doc.title or meta.get("title"), "source": meta.get("source") or _site(doc, meta),
+        "url": meta.get("url") or doc.meta.get("url"), "published": meta.get("published") or doc.meta.get("published"),
+        "path": meta.get("path"), "format": raw.format, "text": doc.text,
+        "spans": to_blob(np.array([[s.start, s.end] for s in doc.sentences], dtype=np.int32).reshape(-1, 2), "<i4"),
+        "removed": json.dumps([{"text": r.text, "reason": r.reason} for r in doc.removed]),
+        "lead": to_blob(np.asarray(vectors.lead, dtype=np.float32)), "static": to_blob(np.asarray(vectors.static), "<f2"),
+        "minhash": to_blob(vectors.minhash, "<u4"), "names": json.dumps(sorted(vectors.names)), "algorithm": vectors.algorithm,
+    }
+
+
+def pair_row(p: Pair) -> list[Any]:
+    """The ``pairs`` row of a verified pair, in :data:`PAIR_COLUMNS` order (findings not computed yet)."""
+    return [p.a, p.b, p.same_story, p.a_coverage, p.b_coverage, p.kind, json.dumps([link_to_dict(lk) for lk in p.links]),
+            None, p.algorithm, json.dumps(p.evidence or {})]
+
+
+PAIR_COLUMNS = ("a", "b", "same_story", "a_coverage", "b_coverage", "kind", "links", "findings", "algorithm", "evidence")
 
 
 def stored_or_path(db: str | os.PathLike, args: list[str], as_path: Any) -> list[Any]:
