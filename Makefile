@@ -10,13 +10,13 @@ STAMP := $(VENV)/.installed
 # torch must come from the local CPU wheel first (see README "Install").
 TORCH ?= torch==2.13.0
 
-.PHONY: run test serve setup venv models browser bench bench-corpus clean
+.PHONY: run test serve setup venv models browser java bench bench-corpus clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q "$(TORCH)"
-	$(PIP) install -q -e ".[embed,build,ner,corpus,web,bench,dev]"
+	$(PIP) install -q -e ".[embed,build,ner,corpus,web,spark,bench,dev]"
 	@touch $(STAMP)
 
 venv: $(STAMP)
@@ -34,6 +34,15 @@ browser:
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null || \
 		(apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null); \
 	else echo "make: /usr/bin/chromium is missing: browser tests will be skipped (apt-get install chromium)" >&2; fi
+
+# A Java runtime for the Spark tests (pyspark starts a JVM), installed only when missing and only
+# as root; otherwise those tests skip.
+java:
+	@if command -v java >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q openjdk-17-jre-headless >/dev/null || \
+		(apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q openjdk-17-jre-headless >/dev/null); \
+	else echo "make: no Java runtime: Spark tests will be skipped (apt-get install openjdk-17-jre-headless)" >&2; fi
 
 EXAMPLE_DB := out/newsroom.duckdb
 UNSPUN := $(VENV)/bin/unspun
@@ -56,7 +65,7 @@ serve: models
 	@test -f $(EXAMPLE_DB) || $(MAKE) run
 	$(UNSPUN) serve --db $(EXAMPLE_DB)
 
-test: models browser
+test: models browser java
 	$(PY) -m pytest -q
 
 bench: models

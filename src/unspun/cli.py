@@ -399,6 +399,62 @@ def serve(db, host, port) -> None:  # noqa: ANN001
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
+@main.command("spark", context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False),
+              help="Output directory: one Parquet directory per stage (documents, candidates, pairs).")
+@click.option("--master", default="local[2]", show_default=True, help="Spark master URL (local[N], spark://..., yarn).")
+@click.option("--partitions", type=click.IntRange(1, 100_000), default=None, help="Tasks per stage (default: 2 per local core).")
+@click.option("--json", "as_json", is_flag=True, help="Print what each stage did as JSON.")
+def spark_cmd(paths, out, master, partitions, as_json) -> None:  # noqa: ANN001
+    """Run the corpus stages on Apache Spark (the `spark` extra): read, represent, find candidates,
+    verify. JSONL files or Parquet (same fields as columns). Resumes from the last complete stage.
+
+    \b
+    unspun spark crawl/*.jsonl --out run/ --master local[2]
+    unspun import run/ --db news.duckdb     # then: unspun stories --db news.duckdb
+    """
+    try:
+        from unspun.engines.spark import SparkOptions, run as spark_run
+
+        report = spark_run(list(paths), out, SparkOptions(master=master, partitions=partitions),
+                           progress=None if as_json else lambda stage, sec: click.echo(f"{stage}: done in {sec:.1f} s", err=True))
+    except UnspunError as exc:
+        _fail(exc)
+        return
+    if as_json:
+        _emit_json(report)
+        return
+    for stage, what in report["stages"].items():
+        click.echo(f"{stage:12} " + (what["skipped"] if "skipped" in what else f"{what['rows']} rows in {what['seconds']} s"))
+    click.echo(f"rejected     {report['rejected']} records")
+    click.echo(f"next: unspun import {out} --db FILE")
+
+
+@main.command("import", context_settings=CONTEXT)
+@click.argument("out", type=click.Path(file_okay=False))
+@DB_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+def import_cmd(out, db, as_json) -> None:  # noqa: ANN001
+    """Load a Spark run (`unspun spark ... --out DIR`) into a store and build its stories, so
+    `stories`, `story`, `match` and `serve` work on it."""
+    try:
+        with _corpus(db, create=True) as corpus:
+            added = corpus.store.import_run(out)
+            corpus.build_stories()
+            counts = corpus.refresh_stories()
+            result = {"added": added, "stories": counts, "store": corpus.summary()}
+    except UnspunError as exc:
+        _fail(exc)
+        return
+    if as_json:
+        _emit_json(result)
+        return
+    a = result["added"]
+    click.echo(f"imported {a['documents']} documents, {a['pairs']} pairs, {a['rejected']} rejected records into {db}; "
+               f"{counts['stories']} stories")
+
+
 def _served_names(host: str) -> list[str]:
     """Host names a browser may use for this server beyond the local ones (DNS-rebinding guard)."""
     if host in ("127.0.0.1", "localhost", "::1"):

@@ -85,6 +85,13 @@ class CorpusOptions:
                 raise OptionsError(f"CorpusOptions.{name} must be in [-1, 1]")
 
 
+def compare_options_for(options: CorpusOptions) -> CompareOptions:
+    """How every engine compares two documents of a corpus: embeddings required, no findings
+    (computed later, along story trees), a lone sentence never linked on its own."""
+    return CompareOptions(findings=False, embeddings="require", max_bytes=options.max_bytes,
+                          align=AlignOptions(link_single_sentences=False))
+
+
 @dataclass
 class IngestSummary:
     read: int = 0
@@ -116,9 +123,7 @@ class Corpus:
                  read_only: bool = False, create: bool = True, compare_options: CompareOptions | None = None) -> None:
         self.options = options or CorpusOptions()
         self.store = Store(db, read_only=read_only, create=create)
-        self._compare_options = compare_options or CompareOptions(
-            findings=False, embeddings="require", max_bytes=self.options.max_bytes,
-            align=AlignOptions(link_single_sentences=False))
+        self._compare_options = compare_options or compare_options_for(self.options)
         self._comparer: Comparer | None = None
         self._static = None
         self._index_loaded = False

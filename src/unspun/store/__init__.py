@@ -231,13 +231,13 @@ class Store:
 
     def document(self, doc_id: str) -> Document | None:
         rows = self._rows(f"SELECT {_DOCUMENT_COLUMNS} FROM documents WHERE doc_id = ?", [doc_id])
-        return _document(rows[0]) if rows else None
+        return document_from_row(rows[0]) if rows else None
 
     def documents(self, ids: list[str]) -> dict[str, Document]:
         if not ids:
             return {}
         rows = self._rows(f"SELECT {_DOCUMENT_COLUMNS} FROM documents WHERE doc_id IN (SELECT unnest(?))", [ids])
-        return {r["doc_id"]: _document(r) for r in rows}
+        return {r["doc_id"]: document_from_row(r) for r in rows}
 
     def metadata(self, ids: list[str] | None = None) -> dict[str, dict[str, Any]]:
         sql = "SELECT doc_id AS id, title, source, published, url, seq, copy_of FROM documents"
@@ -424,6 +424,50 @@ class Store:
             notes.append(f"{old_pairs} pair(s) were verified by older kernels than {current['stories']}")
         return notes
 
+    def import_run(self, out: str | os.PathLike) -> dict[str, int]:
+        """Load the output of the Spark engine (``unspun spark ... --out DIR``) in one transaction:
+        documents (with their vectors and sentence embeddings), rejected records and verified pairs.
+
+        Into an empty store the documents arrive verified (the run checked every candidate pair);
+        into a store that already holds documents they arrive unverified, so the next story build
+        checks them against the documents already there (pairs the run verified are kept). An id
+        already in the store is skipped. Stories are marked stale: they are rebuilt by the story
+        kernels on the next read."""
+        out = Path(out)
+        parts = {}
+        for stage in ("documents", "rejected", "pairs"):
+            if not (out / stage / "_SUCCESS").exists():
+                raise InputError(str(out), f"has no complete '{stage}' stage (run or resume `unspun spark` into it first)")
+            files = sorted(str(f) for f in (out / stage).glob("*.parquet"))
+            parts[stage] = files
+        verified = self.count("documents") == 0
+        offset = self.next_seq()
+        before = {t: self.count(t) for t in ("documents", "pairs", "rejected")}
+        now = _now()
+        with self.transaction():
+            if parts["documents"]:
+                self.con.execute("CREATE TEMP TABLE _incoming AS SELECT * FROM read_parquet(?)"
+                                 " WHERE doc_id NOT IN (SELECT doc_id FROM documents)", [parts["documents"]])
+                self.con.execute(
+                    "INSERT INTO documents (doc_id, seq, content_hash, text_hash, copy_of, title, source, url, published, path,"
+                    " format, text, spans, removed, lead, static, minhash, names, verified, added_at, algorithm)"
+                    " SELECT doc_id, seq + ?, content_hash, text_hash, copy_of, title, source, url, published, path, format,"
+                    " text, spans, removed, lead, static, minhash, names, ?, ?, algorithm FROM _incoming ORDER BY seq",
+                    [offset, verified, now])
+                self.con.execute("INSERT OR IGNORE INTO sentence_vectors SELECT doc_id, sentvecs FROM _incoming")
+                self.con.execute("DROP TABLE _incoming")
+            if parts["rejected"]:
+                self.con.execute("INSERT INTO rejected (source, doc_id, stage, reason, rejected_at)"
+                                 " SELECT \"where\", doc_id, stage, reason, ? FROM read_parquet(?) ORDER BY seq", [now, parts["rejected"]])
+            if parts["pairs"]:
+                cols = ", ".join(PAIR_COLUMNS)
+                self.con.execute(f"INSERT OR IGNORE INTO pairs ({cols}) SELECT {cols} FROM read_parquet(?)"
+                                 " WHERE a IN (SELECT doc_id FROM documents) AND b IN (SELECT doc_id FROM documents)",
+                                 [parts["pairs"]])
+            self.mark_stories_stale()
+        self._with_vectors = None
+        return {t: self.count(t) - n for t, n in before.items()}
+
     def rejected(self) -> list[dict[str, Any]]:
         return self._rows("SELECT source, doc_id, stage, reason FROM rejected ORDER BY rejected_at")
 
@@ -437,7 +481,7 @@ class Store:
 _DOCUMENT_COLUMNS = "doc_id, text, title, spans, removed, source, url, published, path, format"
 
 
-def _document(row: dict[str, Any]) -> Document:
+def document_from_row(row: dict[str, Any]) -> Document:
     text, removed = row["text"], row["removed"]
     arr = from_blob(row["spans"], "<i4", 2)
     sentences = tuple(Sentence(i, int(s), int(e), text[int(s): int(e)]) for i, (s, e) in enumerate(arr if arr is not None else []))

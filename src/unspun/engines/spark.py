@@ -1,0 +1,361 @@
+"""The Spark engine (the ``spark`` extra): the corpus stages of the local engine on Apache Spark,
+calling the same kernels — it batches, distributes and writes; it decides nothing itself.
+
+Stages, each written as Parquet under ``OUT/<stage>/`` (Spark's ``_SUCCESS`` marks a complete
+stage; a re-run skips complete stages and resumes from the first incomplete one):
+
+1. ``documents`` — records (JSONL, or Parquet with the same fields as columns) in input order
+   (``seq``) → :func:`unspun.read.sources.raw_from_record` → :func:`unspun.pipeline.document_from_raw`
+   → :func:`unspun.represent.document_vectors` and the sentence embeddings
+   (:func:`unspun.represent.embed.encode_groups`, one group per document: batch-independent), in
+   ``mapPartitions`` with the models loaded once per Python worker from the locally built files.
+   Rows are :func:`unspun.store.document_row`. Then, as DataFrame operations: a repeated id keeps
+   its first record (a later one with other content is rejected, as locally); ``copy_of`` names the
+   first document with the same extracted text.
+2. ``candidates`` — corpus statistics (name document frequencies) as an aggregate; the candidate
+   index (:class:`unspun.candidates.Index`, exact search) broadcast to the workers, each searching
+   a slice of the documents with :func:`unspun.candidates.search` and keeping the pairs that pass
+   :func:`unspun.stories.share_distinctive_name`, exactly as the local engine does.
+3. ``pairs`` — each candidate pair joined with both documents and verified in ``mapPartitions``
+   (:meth:`unspun.pipeline.Comparer.compare_documents` → :func:`unspun.stories.pair_from` →
+   :func:`unspun.store.pair_row`).
+
+``unspun import OUT --db FILE`` (:func:`unspun.store.Store.import_run`, no Spark needed) loads the
+output into a store; the story kernels then group the pairs into stories, so ``stories``,
+``story``, ``match`` and ``serve`` work on Spark results. Building the stories themselves on Spark
+(connected components as DataFrame iterations) is not part of this engine yet.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import numpy as np
+
+from unspun.errors import InputError, MissingExtra
+
+STAGES = ("documents", "candidates", "pairs")
+# Documents represented per encoder call inside one Spark task (the local engine's batch size).
+TASK_BATCH = 64
+# Candidate queries per search call (the local engine's verification chunk).
+SEARCH_CHUNK = 32
+DOCUMENT_FIELDS = ("doc_id", "seq", "content_hash", "text_hash", "copy_of", "title", "source", "url", "published", "path",
+                   "format", "text", "spans", "removed", "lead", "static", "minhash", "names", "algorithm")
+
+
+def _spark():  # noqa: ANN202
+    try:
+        import pyspark  # noqa: F401
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise MissingExtra("the Spark engine", "spark") from None
+    return SparkSession
+
+
+@dataclass(frozen=True)
+class SparkOptions:
+    """Where and how to run. ``master``: a Spark master URL (``local[2]``, ``spark://host:7077``,
+    ``yarn``); ``partitions``: tasks per stage (default: 2 per core of a local master, else 200);
+    the candidate settings are the local engine's (:class:`unspun.corpus.CorpusOptions`)."""
+
+    master: str = "local[2]"
+    partitions: int | None = None
+    driver_memory: str = "2g"
+    corpus: dict[str, Any] = field(default_factory=dict)  # CorpusOptions fields
+
+    def task_count(self) -> int:
+        if self.partitions:
+            return self.partitions
+        if self.master.startswith("local["):
+            inner = self.master[6:-1]
+            cores = os.cpu_count() or 2 if inner == "*" else int(inner or 1)
+            return max(2, 2 * cores)
+        return 200
+
+
+def session(options: SparkOptions):  # noqa: ANN201
+    """A Spark session for this engine (UI off, Python workers on this interpreter)."""
+    SparkSession = _spark()
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    return (SparkSession.builder.master(options.master).appName("unspun")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", str(options.task_count()))
+            .config("spark.driver.memory", options.driver_memory)
+            .config("spark.sql.execution.arrow.pyspark.enabled", "false")
+            .getOrCreate())
+
+
+# --- per-worker models --------------------------------------------------------------------------
+
+_MODELS: dict[str, Any] = {}
+
+
+def _models(corpus: dict[str, Any]):  # noqa: ANN202
+    """(comparer, static encoder, compare options) loaded once per Python worker process, with the
+    local engine's compare options (:func:`unspun.engines.local.compare_options_for`)."""
+    if "comparer" not in _MODELS:
+        from unspun.engines.local import CorpusOptions, compare_options_for
+        from unspun.pipeline import Comparer
+        from unspun.represent.static import StaticEncoder
+
+        compare_options = compare_options_for(CorpusOptions(**corpus))
+        _MODELS.update(comparer=Comparer(compare_options), static=StaticEncoder(), compare_options=compare_options)
+    return _MODELS["comparer"], _MODELS["static"], _MODELS["compare_options"]
+
+
+# --- stage 1: documents --------------------------------------------------------------------------
+
+
+def _documents_partition(rows: Iterator[Any], corpus: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    from unspun.errors import UnspunError
+    from unspun.pipeline import document_from_raw
+    from unspun.read import max_bytes_default
+    from unspun.read.sources import raw_from_record
+    from unspun.records import Rejected
+    from unspun.represent import document_vectors
+    from unspun.represent.embed import encode_groups
+    from unspun.store import document_row, to_blob
+
+    comparer, static, compare_options = _models(corpus)
+    limit = corpus.get("max_bytes") or max_bytes_default()
+    batch: list[tuple[int, Any, Any]] = []
+
+    def flush() -> Iterator[dict[str, Any]]:
+        docs = [d for _, _, d in batch]
+        dvs = document_vectors(docs, comparer.encoder, static)
+        mats = encode_groups(comparer.encoder, [[s.text for s in d.sentences] for d in docs])
+        for (seq, raw, doc), dv, mat in zip(batch, dvs, mats):
+            row = document_row(raw, doc, dv, seq, None)
+            row.update(sentvecs=to_blob(np.asarray(mat), "<f2"), stage=None, reason=None, where=None)
+            yield row
+        batch.clear()
+
+    for r in rows:
+        seq, where = r["seq"], r["where"]
+        try:
+            raw = raw_from_record(json.loads(r["record"]), where, max_bytes=limit)
+        except json.JSONDecodeError as exc:
+            raw = Rejected(where, "read", f"not valid JSON ({exc.msg})")
+        if not isinstance(raw, Rejected):
+            try:
+                batch.append((seq, raw, document_from_raw(raw, compare_options)))
+            except UnspunError as exc:
+                raw = Rejected(where, "extract", getattr(exc, "problem", str(exc)), raw.id)
+        if isinstance(raw, Rejected):
+            yield {"doc_id": raw.doc_id, "seq": seq, "where": raw.source, "stage": raw.stage, "reason": raw.reason}
+        if len(batch) >= TASK_BATCH:
+            yield from flush()
+    if batch:
+        yield from flush()
+
+
+def _records(spark, inputs: list[str]):  # noqa: ANN001, ANN202
+    """Every input record as (seq, where, record JSON), in input order: JSONL lines (a record per
+    line, ``file:line`` as its place) and Parquet rows (``file#row``)."""
+    from pyspark.sql import Row
+
+    parts = []
+    for path in inputs:
+        p = Path(path)
+        if not p.exists():
+            raise InputError(path, "no such file or directory")
+        if p.suffix == ".parquet" or (p.is_dir() and any(p.glob("*.parquet"))):
+            df = spark.read.parquet(str(p))
+            rdd = df.rdd.zipWithIndex().map(lambda x, name=str(p): (f"{name}#{x[1] + 1}", json.dumps(x[0].asDict(), default=str)))
+        else:
+            rdd = (spark.sparkContext.textFile(str(p)).zipWithIndex()
+                   .filter(lambda x: x[0].strip())
+                   .map(lambda x, name=str(p): (f"{name}:{x[1] + 1}", x[0])))
+        parts.append(rdd)
+    everything = parts[0]
+    for more in parts[1:]:
+        everything = everything.union(more)
+
+    return everything.zipWithIndex().map(lambda x: Row(seq=x[1], where=x[0][0], record=x[0][1]))
+
+
+def _document_schema():  # noqa: ANN202
+    from pyspark.sql.types import BinaryType, LongType, StringType, StructField, StructType
+
+    binary = {"spans", "lead", "static", "minhash", "sentvecs"}
+    fields = [StructField(f, LongType() if f == "seq" else BinaryType() if f in binary else StringType(), True)
+              for f in DOCUMENT_FIELDS + ("sentvecs", "where", "stage", "reason")]
+    return StructType(fields)
+
+
+def _stage_documents(spark, inputs: list[str], out: Path, options: SparkOptions) -> None:  # noqa: ANN001
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    corpus = options.corpus
+    records = _records(spark, inputs).repartition(options.task_count())
+    schema = _document_schema()
+    names = [f.name for f in schema.fields]
+    rows = records.mapPartitions(lambda it: ({k: r.get(k) for k in names} for r in _documents_partition(it, corpus)))
+    df = spark.createDataFrame(rows.map(lambda d: tuple(d[k] for k in names)), schema).cache()
+    good = df.where(F.col("reason").isNull())
+    first = Window.partitionBy("doc_id").orderBy("seq")
+    ranked = good.withColumn("_rank", F.row_number().over(first)).withColumn("_first_hash", F.first("content_hash").over(first))
+    kept = ranked.where(F.col("_rank") == 1)
+    clashes = (ranked.where((F.col("_rank") > 1) & (F.col("content_hash") != F.col("_first_hash")))
+               .select("doc_id", "seq", F.col("path").alias("where"), F.lit("read").alias("stage"),
+                       F.lit("an id already in the store with different content").alias("reason")))
+    same_text = Window.partitionBy("text_hash").orderBy("seq")
+    kept = kept.withColumn("_copy", F.first("doc_id").over(same_text))
+    kept = kept.withColumn("copy_of", F.when(F.col("_copy") != F.col("doc_id"), F.col("_copy")))
+    kept = kept.drop("_rank", "_first_hash", "_copy", "where", "stage", "reason")
+    kept.write.mode("overwrite").parquet(str(out / "documents"))
+    rejected = df.where(F.col("reason").isNotNull()).select("doc_id", "seq", "where", "stage", "reason").unionByName(clashes)
+    rejected.write.mode("overwrite").parquet(str(out / "rejected"))
+    df.unpersist()
+
+
+# --- stage 2: candidates -------------------------------------------------------------------------
+
+
+def _search_slice(bounds: Iterator[tuple[int, int]], shared: Any, corpus: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    from unspun import candidates as candidate_stage
+    from unspun import stories as story_stage
+    from unspun.corpus import CorpusOptions
+
+    data = shared.value
+    if _MODELS.get("index_of") != data["token"]:  # one index per worker and broadcast
+        _MODELS.update(index_of=data["token"], index=candidate_stage.Index.build(data["lead"], data["static"], data["sigs"], ann="exact"))
+    index = _MODELS["index"]
+    o = CorpusOptions(**corpus)
+    ids, names, stats = data["ids"], data["names"], data["stats"]
+    for lo, hi in bounds:
+        rows = list(range(lo, hi))
+        found = candidate_stage.search(index, rows, data["lead"][lo:hi], data["static"][lo:hi], data["sigs"][lo:hi],
+                                       lead_k=o.lead_k, lead_min=o.lead_min, static_k=o.static_k, static_min=o.static_min,
+                                       minhash_min=o.minhash_min, max_candidates=o.max_candidates)
+        for i, cands in zip(rows, found):
+            for j in cands:
+                a, b = (i, j) if i < j else (j, i)
+                if story_stage.share_distinctive_name(names[a], names[b], stats):
+                    yield ids[a], ids[b]
+
+
+def _stage_candidates(spark, out: Path, options: SparkOptions) -> None:  # noqa: ANN001
+    from pyspark.sql import functions as F
+
+    from unspun import stories as story_stage
+    from unspun.store import from_blob
+
+    docs = spark.read.parquet(str(out / "documents"))
+    n = docs.count()
+    names_df = (docs.select(F.explode(F.from_json("names", "array<string>")).alias("name")).groupBy("name").count())
+    stats = story_stage.CorpusStats(n, {r["name"]: int(r["count"]) for r in names_df.collect()})  # the aggregate
+    rows = docs.select("seq", "doc_id", "lead", "static", "minhash", "names").orderBy("seq").collect()
+    shared = spark.sparkContext.broadcast({
+        "token": os.urandom(8).hex(),
+        "ids": [r["doc_id"] for r in rows],
+        "lead": np.stack([from_blob(r["lead"]) for r in rows]) if rows else np.zeros((0, 384), np.float32),
+        "static": (np.stack([from_blob(r["static"], "<f2").astype(np.float32) for r in rows]) if rows
+                   else np.zeros((0, 256), np.float32)),
+        "sigs": [from_blob(r["minhash"], "<u4") for r in rows],
+        "names": [frozenset(json.loads(r["names"] or "[]")) for r in rows],
+        "stats": stats,
+    })
+    corpus = options.corpus
+    slices = [(lo, min(lo + SEARCH_CHUNK, n)) for lo in range(0, n, SEARCH_CHUNK)]
+    found = (spark.sparkContext.parallelize(slices, max(1, min(len(slices), options.task_count())))
+             .mapPartitions(lambda it: _search_slice(it, shared, corpus)))
+    spark.createDataFrame(found, "a string, b string").distinct().write.mode("overwrite").parquet(str(out / "candidates"))
+    shared.unpersist()
+
+
+# --- stage 3: pairs ------------------------------------------------------------------------------
+
+_SIDE = ("doc_id", "text", "title", "spans", "removed", "source", "url", "published", "path", "format", "sentvecs", "lead")
+
+
+def _verify_partition(rows: Iterator[Any], corpus: dict[str, Any]) -> Iterator[tuple]:
+    from unspun import stories as story_stage
+    from unspun.store import document_from_row, from_blob, pair_row
+
+    comparer, _, _ = _models(corpus)
+    for r in rows:
+        sides = []
+        for prefix in ("a_", "b_"):
+            row = {k: r[prefix + k] for k in _SIDE}
+            mat = from_blob(row["sentvecs"], "<f2", 384).astype(np.float32)
+            sides.append((document_from_row(row), (mat, from_blob(row["lead"]))))
+        (da, va), (db, vb) = sides
+        c = comparer.compare_documents(da, db, vectors_a=va, vectors_b=vb)
+        yield tuple(pair_row(story_stage.pair_from(c, da.id, db.id)))
+
+
+def _stage_pairs(spark, out: Path, options: SparkOptions) -> None:  # noqa: ANN001
+    from pyspark.sql import functions as F
+
+    from unspun.store import PAIR_COLUMNS
+
+    docs = spark.read.parquet(str(out / "documents")).select(*_SIDE)
+    cands = spark.read.parquet(str(out / "candidates")).repartition(options.task_count())
+    a = docs.select(*[F.col(k).alias("a_" + k) for k in _SIDE])
+    b = docs.select(*[F.col(k).alias("b_" + k) for k in _SIDE])
+    joined = cands.join(a, cands.a == a.a_doc_id).join(b, cands.b == b.b_doc_id)
+    corpus = options.corpus
+    verified = joined.rdd.mapPartitions(lambda it: _verify_partition(it, corpus))
+    schema = ("a string, b string, same_story double, a_coverage double, b_coverage double, kind string, links string, "
+              "findings string, algorithm string, evidence string")
+    assert tuple(c.split()[0] for c in schema.split(", ")) == PAIR_COLUMNS
+    spark.createDataFrame(verified, schema).write.mode("overwrite").parquet(str(out / "pairs"))
+
+
+# --- the job -------------------------------------------------------------------------------------
+
+
+def stage_done(out: Path, stage: str) -> bool:
+    return (out / stage / "_SUCCESS").exists()
+
+
+def run(inputs: list[str], out: str | os.PathLike, options: SparkOptions | None = None, *,
+        progress: Callable[[str, float], None] | None = None, spark: Any = None) -> dict[str, Any]:
+    """Run the stages not yet complete under ``out``; returns what each stage did and took.
+
+    A stage is complete when its Parquet directory has Spark's ``_SUCCESS`` marker; a failed or
+    killed job resumes from the first incomplete stage. Running a stage again clears the later
+    ones (their input changed). ``spark``: an existing session to use (left running); by default
+    one is started for the job and stopped after it."""
+    options = options or SparkOptions()
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    own = spark is None
+    spark = spark or session(options)
+    report: dict[str, Any] = {"out": str(out), "master": options.master, "stages": {}}
+    (out / "job.json").write_text(json.dumps({"inputs": inputs, "options": asdict(options)}, indent=1))
+    try:
+        for stage in STAGES:
+            if stage_done(out, stage):
+                report["stages"][stage] = {"skipped": "complete"}
+                continue
+            for later in STAGES[STAGES.index(stage) + 1:]:
+                marker = out / later / "_SUCCESS"
+                if marker.exists():
+                    marker.unlink()
+            t0 = time.perf_counter()
+            if stage == "documents":
+                _stage_documents(spark, inputs, out, options)
+            elif stage == "candidates":
+                _stage_candidates(spark, out, options)
+            else:
+                _stage_pairs(spark, out, options)
+            seconds = time.perf_counter() - t0
+            rows = spark.read.parquet(str(out / stage)).count()
+            report["stages"][stage] = {"rows": rows, "seconds": round(seconds, 2)}
+            if progress:
+                progress(stage, seconds)
+        report["rejected"] = spark.read.parquet(str(out / "rejected")).count()
+    finally:
+        if own:
+            spark.stop()
+    return report
