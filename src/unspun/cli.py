@@ -439,6 +439,9 @@ def import_cmd(out, db, as_json) -> None:  # noqa: ANN001
     """Load a Spark run (`unspun spark ... --out DIR`) into a store and build its stories, so
     `stories`, `story`, `match` and `serve` work on it."""
     try:
+        from unspun.store import run_files
+
+        run_files(out)  # a missing or incomplete run is refused before the store is touched
         with _corpus(db, create=True) as corpus:
             added = corpus.store.import_run(out)
             corpus.build_stories()

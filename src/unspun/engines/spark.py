@@ -84,12 +84,15 @@ def session(options: SparkOptions):  # noqa: ANN201
     SparkSession = _spark()
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
-    return (SparkSession.builder.master(options.master).appName("unspun")
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.shuffle.partitions", str(options.task_count()))
-            .config("spark.driver.memory", options.driver_memory)
-            .config("spark.sql.execution.arrow.pyspark.enabled", "false")
-            .getOrCreate())
+    spark = (SparkSession.builder.master(options.master).appName("unspun")
+             .config("spark.ui.enabled", "false")
+             .config("spark.ui.showConsoleProgress", "false")
+             .config("spark.sql.shuffle.partitions", str(options.task_count()))
+             .config("spark.driver.memory", options.driver_memory)
+             .config("spark.sql.execution.arrow.pyspark.enabled", "false")
+             .getOrCreate())
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
 
 
 # --- per-worker models --------------------------------------------------------------------------

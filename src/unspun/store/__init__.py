@@ -433,13 +433,7 @@ class Store:
         checks them against the documents already there (pairs the run verified are kept). An id
         already in the store is skipped. Stories are marked stale: they are rebuilt by the story
         kernels on the next read."""
-        out = Path(out)
-        parts = {}
-        for stage in ("documents", "rejected", "pairs"):
-            if not (out / stage / "_SUCCESS").exists():
-                raise InputError(str(out), f"has no complete '{stage}' stage (run or resume `unspun spark` into it first)")
-            files = sorted(str(f) for f in (out / stage).glob("*.parquet"))
-            parts[stage] = files
+        parts = run_files(out)
         verified = self.count("documents") == 0
         offset = self.next_seq()
         before = {t: self.count(t) for t in ("documents", "pairs", "rejected")}
@@ -488,6 +482,20 @@ def document_from_row(row: dict[str, Any]) -> Document:
     rem = tuple(Removed(x["text"], x["reason"]) for x in json.loads(removed)) if removed else ()
     meta = {k: row[k] for k in ("source", "url", "published", "path", "format") if row[k]}
     return Document(id=row["doc_id"], text=text, title=row["title"], sentences=sentences, removed=rem, meta=meta)
+
+
+def run_files(out: str | os.PathLike) -> dict[str, list[str]]:
+    """The Parquet files of a complete Spark run, per stage; an InputError naming the first
+    incomplete stage (checked before anything is opened or written)."""
+    out = Path(out)
+    if not out.is_dir():
+        raise InputError(str(out), "no such run directory (the --out of `unspun spark`)")
+    parts = {}
+    for stage in ("documents", "rejected", "pairs"):
+        if not (out / stage / "_SUCCESS").exists():
+            raise InputError(str(out), f"has no complete '{stage}' stage (run or resume `unspun spark` into it first)")
+        parts[stage] = sorted(str(f) for f in (out / stage).glob("*.parquet"))
+    return parts
 
 
 def content_hash(text: str) -> str:

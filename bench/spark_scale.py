@@ -1,0 +1,123 @@
+"""Spark engine against the local engine on the same corpus: stage times on local[1] and
+local[2], parity of pairs and stories, rewrite recall and ARI (a benchmark, not a test).
+
+The corpus is bench/corpus_eval.py's (l2r news originals and rewrites among BBC and Reuters
+distractors), cut to N documents: every l2r document, then distractors.
+
+    python bench/spark_scale.py --sizes 5000 [--masters local[1],local[2]] [--data DIR]
+
+Per size and engine: documents/s of each stage, where the time goes, Parquet bytes each stage
+wrote, and — after `unspun import` — rewrite recall, ARI over the l2r stories, and whether the
+pairs and stories equal the local engine's (both use exact neighbour search).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from common import data_dir, parser, table
+from corpus_eval import ari, build_corpus
+
+from unspun.corpus import Corpus, CorpusOptions
+
+
+def _bytes(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*.parquet"))
+
+
+def _quality(db: Path, docs: list[dict], gold: dict) -> tuple[dict, set, dict]:
+    with Corpus(db, CorpusOptions(ann="exact")) as corpus:
+        comps = corpus.components()
+        pairs = {(p.a, p.b): round(p.same_story, 6) for p in corpus.store.pairs_among([d["id"] for d in docs])}
+    story_of = {d: k for k, members in enumerate(comps) for d in members}
+    present = {d["id"] for d in docs}
+    hits = total = 0
+    for d, sid in gold.items():
+        if d.startswith("rw:") and d in present and f"orig:{sid}" in present:
+            total += 1
+            hits += story_of.get(d) is not None and story_of.get(d) == story_of.get(f"orig:{sid}")
+    ids = [d["id"] for d in docs]
+    pred = [story_of.get(d, f"single:{d}") for d in ids]
+    l2r_story = {p for d, p in zip(ids, pred) if d in gold and isinstance(p, int)}
+    task = [(gold.get(d, d), p) for d, p in zip(ids, pred) if d in gold or p in l2r_story]
+    memberships = sorted(tuple(sorted(m)) for m in comps)
+    return ({"recall": hits / max(1, total), "ari_l2r": ari([t for t, _ in task], [p for _, p in task]),
+             "stories": len(comps)}, set(map(tuple, memberships)), pairs)
+
+
+def main() -> None:
+    p = parser(__doc__)
+    p.add_argument("--sizes", default="5000", help="comma-separated corpus sizes")
+    p.add_argument("--masters", default="local[1],local[2]")
+    p.add_argument("--keep", default=None, help="keep the work directory here")
+    args = p.parse_args()
+    data = data_dir(args.data)
+    from unspun.engines.spark import SparkOptions, run as spark_run
+    from unspun.store import Store
+
+    results = []
+    for size in [int(x) for x in args.sizes.split(",")]:
+        all_docs, gold, _, _ = build_corpus(data, "news", None, 50)
+        l2r = [d for d in all_docs if d["id"] in gold]
+        docs = l2r + [d for d in all_docs if d["id"] not in gold][: max(0, size - len(l2r))]
+        work = Path(args.keep or tempfile.mkdtemp(prefix="spark_scale_")) / str(size)
+        work.mkdir(parents=True, exist_ok=True)
+        src = work / "corpus.jsonl"
+        src.write_text("".join(json.dumps(d) + "\n" for d in docs))
+
+        db = work / "local.duckdb"
+        db.unlink(missing_ok=True)
+        t0 = time.perf_counter()
+        with Corpus(db, CorpusOptions(ann="exact")) as corpus:
+            summary = corpus.ingest([str(src)], stories=False)
+            t1 = time.perf_counter()
+            corpus.build_stories(summary)
+            corpus.refresh_stories()
+            t2 = time.perf_counter()
+        quality, local_stories, local_pairs = _quality(db, docs, gold)
+        results.append({"size": len(docs), "engine": "local (1 process)", "documents_s": t1 - t0, "candidates_pairs_s": t2 - t1,
+                        "total_s": t2 - t0, **quality, "same_pairs": True, "same_stories": True})
+
+        for master in args.masters.split(","):
+            out = work / f"run-{master.replace('[', '').replace(']', '')}"
+            t0 = time.perf_counter()
+            report = spark_run([str(src)], out, SparkOptions(master=master, corpus={"ann": "exact"}, driver_memory="4g"))
+            total = time.perf_counter() - t0
+            sdb = work / f"spark-{master}.duckdb"
+            sdb.unlink(missing_ok=True)
+            ti = time.perf_counter()
+            with Store(sdb) as store:
+                store.import_run(out)
+            with Corpus(sdb, CorpusOptions(ann="exact")) as corpus:
+                corpus.build_stories()
+                corpus.refresh_stories()
+            t_import = time.perf_counter() - ti
+            quality, stories, pairs = _quality(sdb, docs, gold)
+            st = report["stages"]
+            results.append({
+                "size": len(docs), "engine": f"spark {master}", "documents_s": st["documents"]["seconds"],
+                "candidates_s": st["candidates"]["seconds"], "pairs_s": st["pairs"]["seconds"],
+                "candidates_pairs_s": st["candidates"]["seconds"] + st["pairs"]["seconds"], "total_s": total,
+                "import_s": t_import, "parquet_mb": {s: round(_bytes(out / s) / 1e6, 1) for s in ("documents", "candidates", "pairs")},
+                **quality, "same_pairs": set(pairs) == set(local_pairs) and all(abs(pairs[k] - local_pairs[k]) <= 1e-6 for k in pairs),
+                "same_stories": stories == local_stories,
+            })
+    if args.json:
+        print(json.dumps(results, indent=1))
+        return
+    rows = []
+    for r in results:
+        rows.append([r["size"], r["engine"], f"{r['size'] / r['documents_s']:.0f}", f"{r['size'] / r['candidates_pairs_s']:.0f}",
+                     f"{r['total_s']:.0f}", f"{r['recall']:.3f}", f"{r['ari_l2r']:.3f}", str(r["same_pairs"]), str(r["same_stories"]),
+                     json.dumps(r.get("parquet_mb", ""))])
+    table("Spark engine vs local engine (exact neighbour search)",
+          ["docs", "engine", "docs/s: documents", "docs/s: candidates+pairs", "total s", "recall", "ARI l2r",
+           "same pairs", "same stories", "Parquet MB"], rows)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

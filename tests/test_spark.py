@@ -1,0 +1,133 @@
+"""The Spark engine against the local engine: the same fixture corpus (our own, tests/data) plus
+bad records, through `unspun ingest` and through Spark `local[2]` + `unspun import`, must give
+the same documents, rejections, candidate pairs, pair scores, stories and origins. One Spark
+session is shared by every test here (JVM start-up is the cost)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DATA, load_json_stdout, run_cli
+
+pytest.importorskip("pyspark")
+if shutil.which("java") is None:
+    pytest.skip("no Java runtime (make test installs openjdk-17-jre-headless when run as root)", allow_module_level=True)
+
+BAD = [
+    "this line is not JSON",
+    json.dumps({"id": "no-body", "title": "A record without text"}),
+    json.dumps({"id": "flood-original", "text": "Same id as the first flood article, other words entirely."}),
+]
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory) -> list[str]:
+    bad = tmp_path_factory.mktemp("inputs") / "bad.jsonl"
+    bad.write_text("\n".join(BAD) + "\n")
+    return [str(DATA / "corpus.jsonl"), str(DATA / "related.jsonl"), str(bad)]
+
+
+@pytest.fixture(scope="module")
+def spark():
+    from unspun.engines.spark import SparkOptions, session
+
+    s = session(SparkOptions(master="local[2]", partitions=3))
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="module")
+def local_store(inputs, tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("local") / "local.duckdb"
+    proc = run_cli("ingest", *inputs, "--db", str(db), "--json")
+    assert proc.returncode == 5, proc.stderr.decode()  # 5: done, with rejected records
+    assert len(json.loads(proc.stdout)["rejected"]) == 3
+    return db
+
+
+@pytest.fixture(scope="module")
+def spark_run(inputs, spark, tmp_path_factory) -> tuple[Path, dict]:
+    from unspun.engines.spark import SparkOptions, run
+
+    out = tmp_path_factory.mktemp("spark") / "run"
+    report = run(inputs, out, SparkOptions(master="local[2]", partitions=3), spark=spark)
+    return out, report
+
+
+@pytest.fixture(scope="module")
+def spark_store(spark_run, tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("imported") / "spark.duckdb"
+    out = load_json_stdout(run_cli("import", str(spark_run[0]), "--db", str(db), "--json"))
+    assert out["added"]["documents"] == 23 and out["added"]["rejected"] == 3
+    return db
+
+
+def _read(db: Path) -> dict:
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {
+            "documents": {r[0]: r[1:] for r in con.execute(
+                "SELECT doc_id, seq, copy_of, text_hash, title, source, text, spans, lead, static, minhash, names, verified"
+                " FROM documents").fetchall()},
+            "vectors": dict(con.execute("SELECT doc_id, vecs FROM sentence_vectors").fetchall()),
+            "rejected": sorted(con.execute("SELECT source, doc_id, stage, reason FROM rejected").fetchall(), key=str),
+            "pairs": {(r[0], r[1]): r[2:] for r in con.execute(
+                "SELECT a, b, same_story, a_coverage, b_coverage, kind, links, evidence FROM pairs").fetchall()},
+            "stories": {r[0]: (json.loads(r[1]), r[2], r[3]) for r in con.execute(
+                "SELECT story_id, members, origin, edges FROM stories").fetchall()},
+        }
+    finally:
+        con.close()
+
+
+def test_spark_and_local_engines_build_the_same_store(local_store, spark_store):
+    local, distributed = _read(local_store), _read(spark_store)
+    assert distributed["documents"] == local["documents"]  # seq, copies, vectors, names: bit for bit
+    # the local engine keeps sentence vectors of the documents it compared; Spark keeps every one
+    assert set(distributed["vectors"]) == set(local["documents"])
+    assert {d: v for d, v in distributed["vectors"].items() if d in local["vectors"]} == local["vectors"]
+    assert distributed["rejected"] == local["rejected"] and len(local["rejected"]) == 3
+    assert set(distributed["pairs"]) == set(local["pairs"]) and len(local["pairs"]) >= 20
+    for key, row in local["pairs"].items():
+        other = distributed["pairs"][key]
+        assert all(abs(x - y) <= 1e-6 for x, y in zip(row[:3], other[:3])), key
+        assert row[3:] == other[3:], key
+    assert distributed["stories"] == local["stories"] and len(local["stories"]) == 4
+
+
+def test_imported_stories_open_with_the_story_command(spark_store):
+    stories = load_json_stdout(run_cli("stories", "--db", str(spark_store), "--json", "--no-findings"))["stories"]
+    flood = next(s for s in stories if any(m["id"] == "flood-original" for m in s["members"]))
+    item = load_json_stdout(run_cli("story", flood["id"], "--db", str(spark_store), "--json"))
+    assert item["origin"] == "flood-original" and len(item["members"]) == 4
+
+
+def test_a_run_resumes_from_the_first_incomplete_stage(spark_run, spark, inputs):
+    from unspun.engines.spark import SparkOptions, run
+
+    out, first = spark_run
+    assert {k: v["rows"] for k, v in first["stages"].items()} == {"documents": 23, "candidates": 24, "pairs": 24}
+    before = sorted(p.name for p in (out / "pairs").glob("*.parquet"))
+    (out / "pairs" / "_SUCCESS").unlink()  # as if the job died while writing the last stage
+    again = run(inputs, out, SparkOptions(master="local[2]", partitions=3), spark=spark)
+    assert again["stages"]["documents"] == {"skipped": "complete"}
+    assert again["stages"]["candidates"] == {"skipped": "complete"}
+    assert again["stages"]["pairs"]["rows"] == 24 and (out / "pairs" / "_SUCCESS").exists()
+    assert len(sorted(p.name for p in (out / "pairs").glob("*.parquet"))) == len(before)
+
+
+def test_import_refuses_an_incomplete_run_without_writing(tmp_path, spark_run):
+    out = tmp_path / "partial"
+    shutil.copytree(spark_run[0], out)
+    (out / "pairs" / "_SUCCESS").unlink()
+    db = tmp_path / "x.duckdb"
+    proc = run_cli("import", str(out), "--db", str(db))
+    err = proc.stderr.decode().strip()
+    assert proc.returncode == 3 and "pairs" in err and len(err.splitlines()) == 1
+    assert not db.exists()  # nothing half-written
