@@ -82,6 +82,9 @@ class SparkOptions:
 def session(options: SparkOptions):  # noqa: ANN201
     """A Spark session for this engine (UI off, Python workers on this interpreter)."""
     SparkSession = _spark()
+    if options.master.startswith("local[") and "UNSPUN_THREADS" not in os.environ:
+        # one inference thread per task slot: N local slots already keep N cores busy
+        os.environ["UNSPUN_THREADS"] = "1"
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     spark = (SparkSession.builder.master(options.master).appName("unspun")
@@ -90,6 +93,7 @@ def session(options: SparkOptions):  # noqa: ANN201
              .config("spark.sql.shuffle.partitions", str(options.task_count()))
              .config("spark.driver.memory", options.driver_memory)
              .config("spark.sql.execution.arrow.pyspark.enabled", "false")
+             .config("spark.executorEnv.UNSPUN_THREADS", os.environ.get("UNSPUN_THREADS", "1"))
              .getOrCreate())
     spark.sparkContext.setLogLevel("ERROR")
     return spark
@@ -123,8 +127,7 @@ def _documents_partition(rows: Iterator[Any], corpus: dict[str, Any]) -> Iterato
     from unspun.read.sources import raw_from_record
     from unspun.records import Rejected
     from unspun.represent import document_vectors
-    from unspun.represent.embed import encode_groups
-    from unspun.store import document_row, to_blob
+    from unspun.store import document_row
 
     comparer, static, compare_options = _models(corpus)
     limit = corpus.get("max_bytes") or max_bytes_default()
@@ -133,10 +136,9 @@ def _documents_partition(rows: Iterator[Any], corpus: dict[str, Any]) -> Iterato
     def flush() -> Iterator[dict[str, Any]]:
         docs = [d for _, _, d in batch]
         dvs = document_vectors(docs, comparer.encoder, static)
-        mats = encode_groups(comparer.encoder, [[s.text for s in d.sentences] for d in docs])
-        for (seq, raw, doc), dv, mat in zip(batch, dvs, mats):
+        for (seq, raw, doc), dv in zip(batch, dvs):
             row = document_row(raw, doc, dv, seq, None)
-            row.update(sentvecs=to_blob(np.asarray(mat), "<f2"), stage=None, reason=None, where=None)
+            row.update(stage=None, reason=None, where=None)
             yield row
         batch.clear()
 
@@ -187,9 +189,9 @@ def _records(spark, inputs: list[str]):  # noqa: ANN001, ANN202
 def _document_schema():  # noqa: ANN202
     from pyspark.sql.types import BinaryType, LongType, StringType, StructField, StructType
 
-    binary = {"spans", "lead", "static", "minhash", "sentvecs"}
+    binary = {"spans", "lead", "static", "minhash"}
     fields = [StructField(f, LongType() if f == "seq" else BinaryType() if f in binary else StringType(), True)
-              for f in DOCUMENT_FIELDS + ("sentvecs", "where", "stage", "reason")]
+              for f in DOCUMENT_FIELDS + ("where", "stage", "reason")]
     return StructType(fields)
 
 
@@ -277,7 +279,26 @@ def _stage_candidates(spark, out: Path, options: SparkOptions) -> None:  # noqa:
 
 # --- stage 3: pairs ------------------------------------------------------------------------------
 
-_SIDE = ("doc_id", "text", "title", "spans", "removed", "source", "url", "published", "path", "format", "sentvecs", "lead")
+_SIDE = ("doc_id", "text", "title", "spans", "removed", "source", "url", "published", "path", "format", "lead")
+
+
+def _vectors_partition(rows: Iterator[Any], corpus: dict[str, Any]) -> Iterator[tuple[str, bytes]]:
+    """Sentence embeddings of the documents in candidate pairs (each document one group:
+    batch-independent), stored as float16 as the local engine stores them."""
+    from unspun.represent.embed import encode_groups
+    from unspun.store import document_from_row, to_blob
+
+    comparer, _, _ = _models(corpus)
+    batch: list[Any] = []
+    for r in rows:
+        batch.append(document_from_row({k: r[k] for k in _SIDE}))
+        if len(batch) >= TASK_BATCH:
+            yield from ((d.id, to_blob(np.asarray(m), "<f2")) for d, m in
+                        zip(batch, encode_groups(comparer.encoder, [[s.text for s in d.sentences] for d in batch])))
+            batch = []
+    if batch:
+        yield from ((d.id, to_blob(np.asarray(m), "<f2")) for d, m in
+                    zip(batch, encode_groups(comparer.encoder, [[s.text for s in d.sentences] for d in batch])))
 
 
 def _verify_partition(rows: Iterator[Any], corpus: dict[str, Any]) -> Iterator[tuple]:
@@ -288,7 +309,7 @@ def _verify_partition(rows: Iterator[Any], corpus: dict[str, Any]) -> Iterator[t
     for r in rows:
         sides = []
         for prefix in ("a_", "b_"):
-            row = {k: r[prefix + k] for k in _SIDE}
+            row = {k: r[prefix + k] for k in _SIDE + ("sentvecs",)}
             mat = from_blob(row["sentvecs"], "<f2", 384).astype(np.float32)
             sides.append((document_from_row(row), (mat, from_blob(row["lead"]))))
         (da, va), (db, vb) = sides
@@ -297,16 +318,24 @@ def _verify_partition(rows: Iterator[Any], corpus: dict[str, Any]) -> Iterator[t
 
 
 def _stage_pairs(spark, out: Path, options: SparkOptions) -> None:  # noqa: ANN001
+    """Sentence vectors of every document in a candidate pair (``vectors/``, what the local engine
+    computes and stores for the documents it compares), then each pair verified (``pairs/``)."""
     from pyspark.sql import functions as F
 
     from unspun.store import PAIR_COLUMNS
 
-    docs = spark.read.parquet(str(out / "documents")).select(*_SIDE)
-    cands = spark.read.parquet(str(out / "candidates")).repartition(options.task_count())
-    a = docs.select(*[F.col(k).alias("a_" + k) for k in _SIDE])
-    b = docs.select(*[F.col(k).alias("b_" + k) for k in _SIDE])
-    joined = cands.join(a, cands.a == a.a_doc_id).join(b, cands.b == b.b_doc_id)
     corpus = options.corpus
+    docs = spark.read.parquet(str(out / "documents")).select(*_SIDE)
+    cands = spark.read.parquet(str(out / "candidates"))
+    needed = cands.select(F.col("a").alias("doc_id")).union(cands.select(F.col("b").alias("doc_id"))).distinct()
+    todo = needed.join(docs, "doc_id").repartition(options.task_count())
+    vectors = todo.rdd.mapPartitions(lambda it: _vectors_partition(it, corpus))
+    spark.createDataFrame(vectors, "doc_id string, sentvecs binary").write.mode("overwrite").parquet(str(out / "vectors"))
+    docs = docs.join(spark.read.parquet(str(out / "vectors")), "doc_id")
+    side = _SIDE + ("sentvecs",)
+    a = docs.select(*[F.col(k).alias("a_" + k) for k in side])
+    b = docs.select(*[F.col(k).alias("b_" + k) for k in side])
+    joined = cands.repartition(options.task_count()).join(a, F.col("a") == F.col("a_doc_id")).join(b, F.col("b") == F.col("b_doc_id"))
     verified = joined.rdd.mapPartitions(lambda it: _verify_partition(it, corpus))
     schema = ("a string, b string, same_story double, a_coverage double, b_coverage double, kind string, links string, "
               "findings string, algorithm string, evidence string")

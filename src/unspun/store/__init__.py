@@ -448,7 +448,9 @@ class Store:
                     " SELECT doc_id, seq + ?, content_hash, text_hash, copy_of, title, source, url, published, path, format,"
                     " text, spans, removed, lead, static, minhash, names, ?, ?, algorithm FROM _incoming ORDER BY seq",
                     [offset, verified, now])
-                self.con.execute("INSERT OR IGNORE INTO sentence_vectors SELECT doc_id, sentvecs FROM _incoming")
+                if parts["vectors"]:
+                    self.con.execute("INSERT OR IGNORE INTO sentence_vectors SELECT doc_id, sentvecs FROM read_parquet(?)"
+                                     " WHERE doc_id IN (SELECT doc_id FROM _incoming)", [parts["vectors"]])
                 self.con.execute("DROP TABLE _incoming")
             if parts["rejected"]:
                 self.con.execute("INSERT INTO rejected (source, doc_id, stage, reason, rejected_at)"
@@ -491,7 +493,7 @@ def run_files(out: str | os.PathLike) -> dict[str, list[str]]:
     if not out.is_dir():
         raise InputError(str(out), "no such run directory (the --out of `unspun spark`)")
     parts = {}
-    for stage in ("documents", "rejected", "pairs"):
+    for stage in ("documents", "rejected", "vectors", "pairs"):
         if not (out / stage / "_SUCCESS").exists():
             raise InputError(str(out), f"has no complete '{stage}' stage (run or resume `unspun spark` into it first)")
         parts[stage] = sorted(str(f) for f in (out / stage).glob("*.parquet"))
