@@ -130,3 +130,17 @@ def test_import_refuses_an_incomplete_run_without_writing(tmp_path, spark_run):
     err = proc.stderr.decode().strip()
     assert proc.returncode == 3 and "pairs" in err and len(err.splitlines()) == 1
     assert not db.exists()  # nothing half-written
+
+
+def test_blocked_search_finds_every_story_edge_of_the_fixture(spark, inputs, tmp_path, local_store):
+    from unspun.engines.spark import SparkOptions, run
+
+    out = tmp_path / "blocked"
+    run(inputs, out, SparkOptions(master="local[2]", partitions=3, search="blocked"), spark=spark)
+    db = tmp_path / "blocked.duckdb"
+    load_json_stdout(run_cli("import", str(out), "--db", str(db), "--json"))
+    local, blocked = _read(local_store), _read(db)
+    assert blocked["stories"] == local["stories"]
+    edges = {(a, b) for st in local["stories"].values() for e in json.loads(st[2]) for a, b in [(e["source"], e["target"])]}
+    found = set(blocked["pairs"])
+    assert all((a, b) in found or (b, a) in found for a, b in edges)

@@ -405,8 +405,11 @@ def serve(db, host, port) -> None:  # noqa: ANN001
               help="Output directory: one Parquet directory per stage (documents, candidates, pairs).")
 @click.option("--master", default="local[2]", show_default=True, help="Spark master URL (local[N], spark://..., yarn).")
 @click.option("--partitions", type=click.IntRange(1, 100_000), default=None, help="Tasks per stage (default: 2 per local core).")
+@click.option("--search", type=click.Choice(["auto", "exact", "blocked"]), default="auto", show_default=True,
+              help="Candidate search: exact (one broadcast index), blocked (LSH buckets, for corpora too big to "
+                   "broadcast), auto (exact up to 200,000 documents).")
 @click.option("--json", "as_json", is_flag=True, help="Print what each stage did as JSON.")
-def spark_cmd(paths, out, master, partitions, as_json) -> None:  # noqa: ANN001
+def spark_cmd(paths, out, master, partitions, search, as_json) -> None:  # noqa: ANN001
     """Run the corpus stages on Apache Spark (the `spark` extra): read, represent, find candidates,
     verify. JSONL files or Parquet (same fields as columns). Resumes from the last complete stage.
 
@@ -417,7 +420,7 @@ def spark_cmd(paths, out, master, partitions, as_json) -> None:  # noqa: ANN001
     try:
         from unspun.engines.spark import SparkOptions, run as spark_run
 
-        report = spark_run(list(paths), out, SparkOptions(master=master, partitions=partitions),
+        report = spark_run(list(paths), out, SparkOptions(master=master, partitions=partitions, search=search),
                            progress=None if as_json else lambda stage, sec: click.echo(f"{stage}: done in {sec:.1f} s", err=True))
     except UnspunError as exc:
         _fail(exc)

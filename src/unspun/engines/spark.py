@@ -45,6 +45,16 @@ STAGES = ("documents", "candidates", "pairs")
 TASK_BATCH = 64
 # Candidate queries per search call (the local engine's verification chunk).
 SEARCH_CHUNK = 32
+# Blocked search (corpora whose vectors do not fit one broadcast): documents meet only in the
+# buckets they share — random-hyperplane LSH on the lead and the static vector (BLOCK_TABLES
+# tables of BLOCK_BITS bits each, seeded, so every worker draws the same planes) and the MinHash
+# bands — and each bucket is searched with the local kernel. Chosen on bench/spark_scale.py
+# (share of the exact search's story edges found; see BENCHMARKS.md).
+BLOCK_TABLES = 8
+BLOCK_BITS = 8
+BLOCK_SEED = 20261206
+# "auto" searches exactly up to this many documents (the broadcast index is ~2.6 KB a document).
+EXACT_UP_TO = 200_000
 DOCUMENT_FIELDS = ("doc_id", "seq", "content_hash", "text_hash", "copy_of", "title", "source", "url", "published", "path",
                    "format", "text", "spans", "removed", "lead", "static", "minhash", "names", "algorithm")
 
@@ -66,6 +76,7 @@ class SparkOptions:
 
     master: str = "local[2]"
     partitions: int | None = None
+    search: str = "auto"  # "exact" (broadcast index), "blocked" (LSH buckets) or "auto" (exact up to EXACT_UP_TO)
     driver_memory: str = "2g"
     corpus: dict[str, Any] = field(default_factory=dict)  # CorpusOptions fields
 
@@ -248,33 +259,108 @@ def _search_slice(bounds: Iterator[tuple[int, int]], shared: Any, corpus: dict[s
                     yield ids[a], ids[b]
 
 
-def _stage_candidates(spark, out: Path, options: SparkOptions) -> None:  # noqa: ANN001
+def _stats(docs: Any, n: int) -> Any:  # noqa: ANN401
+    """Name document frequencies of the whole corpus, as a group-by (the story rule's input)."""
     from pyspark.sql import functions as F
 
     from unspun import stories as story_stage
+
+    names_df = docs.select(F.explode(F.from_json("names", "array<string>")).alias("name")).groupBy("name").count()
+    return story_stage.CorpusStats(n, {r["name"]: int(r["count"]) for r in names_df.collect()})
+
+
+def _stage_candidates(spark, out: Path, options: SparkOptions) -> None:  # noqa: ANN001
     from unspun.store import from_blob
 
     docs = spark.read.parquet(str(out / "documents"))
     n = docs.count()
-    names_df = (docs.select(F.explode(F.from_json("names", "array<string>")).alias("name")).groupBy("name").count())
-    stats = story_stage.CorpusStats(n, {r["name"]: int(r["count"]) for r in names_df.collect()})  # the aggregate
-    rows = docs.select("seq", "doc_id", "lead", "static", "minhash", "names").orderBy("seq").collect()
-    shared = spark.sparkContext.broadcast({
-        "token": os.urandom(8).hex(),
-        "ids": [r["doc_id"] for r in rows],
-        "lead": np.stack([from_blob(r["lead"]) for r in rows]) if rows else np.zeros((0, 384), np.float32),
-        "static": (np.stack([from_blob(r["static"], "<f2").astype(np.float32) for r in rows]) if rows
-                   else np.zeros((0, 256), np.float32)),
-        "sigs": [from_blob(r["minhash"], "<u4") for r in rows],
-        "names": [frozenset(json.loads(r["names"] or "[]")) for r in rows],
-        "stats": stats,
-    })
-    corpus = options.corpus
-    slices = [(lo, min(lo + SEARCH_CHUNK, n)) for lo in range(0, n, SEARCH_CHUNK)]
-    found = (spark.sparkContext.parallelize(slices, max(1, min(len(slices), options.task_count())))
-             .mapPartitions(lambda it: _search_slice(it, shared, corpus)))
+    stats = _stats(docs, n)
+    if options.search == "blocked" or (options.search == "auto" and n > EXACT_UP_TO):
+        found = _blocked_pairs(spark, docs, stats, options)
+    else:
+        rows = docs.select("seq", "doc_id", "lead", "static", "minhash", "names").orderBy("seq").collect()
+        shared = spark.sparkContext.broadcast({
+            "token": os.urandom(8).hex(),
+            "ids": [r["doc_id"] for r in rows],
+            "lead": np.stack([from_blob(r["lead"]) for r in rows]) if rows else np.zeros((0, 384), np.float32),
+            "static": (np.stack([from_blob(r["static"], "<f2").astype(np.float32) for r in rows]) if rows
+                       else np.zeros((0, 256), np.float32)),
+            "sigs": [from_blob(r["minhash"], "<u4") for r in rows],
+            "names": [frozenset(json.loads(r["names"] or "[]")) for r in rows],
+            "stats": stats,
+        })
+        corpus = options.corpus
+        slices = [(lo, min(lo + SEARCH_CHUNK, n)) for lo in range(0, n, SEARCH_CHUNK)]
+        found = (spark.sparkContext.parallelize(slices, max(1, min(len(slices), options.task_count())))
+                 .mapPartitions(lambda it: _search_slice(it, shared, corpus)))
     spark.createDataFrame(found, "a string, b string").distinct().write.mode("overwrite").parquet(str(out / "candidates"))
-    shared.unpersist()
+
+
+def _planes(dim: int) -> np.ndarray:
+    return np.random.default_rng(BLOCK_SEED + dim).standard_normal((BLOCK_TABLES, BLOCK_BITS, dim)).astype(np.float32)
+
+
+def _bucket_keys(rows: Iterator[Any]) -> Iterator[tuple[str, int]]:
+    """(bucket, seq) for every bucket a document falls in: per table, the sign pattern of its
+    lead and static vectors against seeded random hyperplanes; and its MinHash band keys."""
+    from unspun.represent.minhash import band_keys
+    from unspun.store import from_blob
+
+    planes = {384: _planes(384), 256: _planes(256)}
+    weights = (1 << np.arange(BLOCK_BITS)).astype(np.int64)
+    for r in rows:
+        for kind, vec in (("lead", from_blob(r["lead"])), ("static", from_blob(r["static"], "<f2").astype(np.float32))):
+            bits = (planes[len(vec)] @ vec > 0).astype(np.int64) @ weights
+            for t, key in enumerate(bits.tolist()):
+                yield f"{kind}:{t}:{key}", r["seq"]
+        for key in band_keys(from_blob(r["minhash"], "<u4")):
+            yield f"mh:{key}", r["seq"]
+
+
+def _search_buckets(groups: Iterator[Any], stats: Any, corpus: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """Each bucket searched as a small corpus with the local kernels (exact within the bucket)."""
+    from unspun import candidates as candidate_stage
+    from unspun import stories as story_stage
+    from unspun.engines.local import CorpusOptions
+    from unspun.store import from_blob
+
+    o = CorpusOptions(**corpus)
+    for g in groups:
+        members = sorted(g["members"], key=lambda m: m["seq"])
+        if len(members) < 2:
+            continue
+        lead = np.stack([from_blob(m["lead"]) for m in members])
+        static = np.stack([from_blob(m["static"], "<f2").astype(np.float32) for m in members])
+        sigs = [from_blob(m["minhash"], "<u4") for m in members]
+        names = [frozenset(json.loads(m["names"] or "[]")) for m in members]
+        index = candidate_stage.Index.build(lead, static, sigs, ann="exact")
+        for lo in range(0, len(members), SEARCH_CHUNK):
+            rows = list(range(lo, min(lo + SEARCH_CHUNK, len(members))))
+            found = candidate_stage.search(index, rows, lead[rows[0]: rows[-1] + 1], static[rows[0]: rows[-1] + 1],
+                                           sigs[rows[0]: rows[-1] + 1], lead_k=o.lead_k, lead_min=o.lead_min,
+                                           static_k=o.static_k, static_min=o.static_min, minhash_min=o.minhash_min,
+                                           max_candidates=o.max_candidates)
+            for i, cands in zip(rows, found):
+                for j in cands:
+                    a, b = (i, j) if i < j else (j, i)
+                    if story_stage.share_distinctive_name(names[a], names[b], stats):
+                        yield members[a]["doc_id"], members[b]["doc_id"]
+
+
+def _blocked_pairs(spark, docs: Any, stats: Any, options: SparkOptions) -> Any:  # noqa: ANN001, ANN401
+    """Candidate pairs without a global index: bucket keys → group by bucket → search each."""
+    from pyspark.sql import functions as F
+
+    keys = docs.select("seq", "lead", "static", "minhash").rdd.mapPartitions(_bucket_keys)
+    buckets = spark.createDataFrame(keys, "bucket string, seq long")
+    sizes = buckets.groupBy("bucket").count().where(F.col("count") >= 2)
+    members = (buckets.join(sizes.select("bucket"), "bucket")
+               .join(docs.select("seq", "doc_id", "lead", "static", "minhash", "names"), "seq")
+               .groupBy("bucket")
+               .agg(F.collect_list(F.struct("seq", "doc_id", "lead", "static", "minhash", "names")).alias("members")))
+    shared = spark.sparkContext.broadcast(stats)
+    corpus = options.corpus
+    return members.rdd.mapPartitions(lambda it: _search_buckets(it, shared.value, corpus))
 
 
 # --- stage 3: pairs ------------------------------------------------------------------------------
