@@ -25,6 +25,40 @@ from corpus_eval import ari, build_corpus
 from unspun.corpus import Corpus, CorpusOptions
 
 
+class _Memory:
+    """Peak resident memory, sampled every 0.5 s: the largest Python worker, and the JVM."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.worker_mb = self.jvm_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        import psutil
+
+        me = psutil.Process()
+        while not self._stop.wait(0.5):
+            for child in me.children(recursive=True):
+                try:
+                    name, rss = " ".join(child.cmdline()[:3]), child.memory_info().rss / 1e6
+                except psutil.Error:
+                    continue
+                if "java" in name:
+                    self.jvm_mb = max(self.jvm_mb, rss)
+                elif "python" in name:
+                    self.worker_mb = max(self.worker_mb, rss)
+
+    def __enter__(self) -> "_Memory":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 def _bytes(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*.parquet"))
 
@@ -98,8 +132,9 @@ def main() -> None:
         for master, search in runs:
             out = work / f"run-{master.replace('[', '').replace(']', '')}-{search}"
             t0 = time.perf_counter()
-            report = spark_run([str(src)], out, SparkOptions(master=master, corpus={"ann": "exact"}, driver_memory="4g",
-                                                             search=search))
+            with _Memory() as memory:
+                report = spark_run([str(src)], out, SparkOptions(master=master, corpus={"ann": "exact"}, driver_memory="4g",
+                                                                 search=search))
             total = time.perf_counter() - t0
             sdb = work / f"spark-{master}-{search}.duckdb"
             sdb.unlink(missing_ok=True)
@@ -119,7 +154,8 @@ def main() -> None:
                 "story_edges_found": sum(e in found for e in local_edges) / max(1, len(local_edges)), "story_edges": len(local_edges),
                 "candidates_s": st["candidates"]["seconds"], "pairs_s": st["pairs"]["seconds"],
                 "candidates_pairs_s": st["candidates"]["seconds"] + st["pairs"]["seconds"], "total_s": total,
-                "import_s": t_import, "parquet_mb": {s: round(_bytes(out / s) / 1e6, 1) for s in ("documents", "candidates", "pairs")},
+                "import_s": t_import, "peak_python_worker_mb": round(memory.worker_mb), "peak_jvm_mb": round(memory.jvm_mb),
+                "parquet_mb": {s: round(_bytes(out / s) / 1e6, 1) for s in ("documents", "candidates", "pairs")},
                 **quality, "same_pairs": set(pairs) == set(local_pairs) and all(abs(pairs[k] - local_pairs[k]) <= 1e-6 for k in pairs),
                 "same_stories": stories == local_stories,
             })
