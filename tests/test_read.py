@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from unspun.errors import EXIT_INPUT, InputError
@@ -90,3 +92,35 @@ def test_read_text_checks_too():
     with pytest.raises(InputError, match="empty"):
         read_text("   ", doc_id="x")
     assert read_text("<html><body><p>Hi there.</p></body></html>", doc_id="x").format == "html"
+
+
+def test_parquet_rows_read_like_jsonl_records(tmp_path):
+    import duckdb
+
+    from unspun.read.sources import iter_sources
+
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(json.dumps(r) for r in [
+        {"id": "a1", "text": "The mayor resigned on Monday. Her deputy takes over.", "source": "wire.example", "published": "2024-05-06"},
+        {"id": "a2", "title": "no body"},
+        {"id": "a3", "html": "<html><body><article><p>The dam opened on Thursday, officials said.</p></article></body></html>"},
+    ]) + "\n")
+    pq = tmp_path / "in.parquet"
+    con = duckdb.connect()
+    con.execute(f"COPY (SELECT * FROM read_json_auto('{src}')) TO '{pq}' (FORMAT parquet)")
+    con.close()
+    from_jsonl, from_parquet = list(iter_sources([str(src)])), list(iter_sources([str(pq)]))
+    assert [type(x).__name__ for x in from_parquet] == ["RawDocument", "Rejected", "RawDocument"]
+    assert [(x.id, x.text, x.format) for x in from_parquet if hasattr(x, "text")] == \
+        [(x.id, x.text, x.format) for x in from_jsonl if hasattr(x, "text")]
+    assert from_parquet[0].meta["published"] == "2024-05-06" and from_parquet[0].meta["source"] == "wire.example"
+    assert from_parquet[1].source == f"{pq}#2" and "no 'text' or 'html'" in from_parquet[1].reason
+
+
+def test_a_file_that_is_not_parquet_is_rejected_in_one_line(tmp_path):
+    from unspun.read.sources import iter_sources
+
+    bad = tmp_path / "broken.parquet"
+    bad.write_bytes(b"PAR1 this is not a parquet file")
+    (item,) = list(iter_sources([str(bad)]))
+    assert item.source == str(bad) and "Parquet" in item.reason and "\n" not in item.reason

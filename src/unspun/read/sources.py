@@ -25,6 +25,9 @@ from unspun.records import RawDocument, Rejected
 TEXT_EXT = {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml"}
 JSONL_EXT = (".jsonl", ".jsonl.gz", ".ndjson")
 WARC_EXT = (".warc", ".warc.gz", ".arc", ".arc.gz")
+PARQUET_EXT = (".parquet",)
+# Rows read from a Parquet file at a time (DuckDB streams the file; memory stays bounded).
+PARQUET_BATCH = 1024
 
 
 def kind_of(path: str) -> str | None:
@@ -33,6 +36,8 @@ def kind_of(path: str) -> str | None:
         return "jsonl"
     if low.endswith(WARC_EXT):
         return "warc"
+    if low.endswith(PARQUET_EXT):
+        return "parquet"
     if Path(low).suffix in TEXT_EXT:
         return "file"
     return None
@@ -60,7 +65,7 @@ def expand(paths: list[str]) -> Iterator[str | Rejected]:
                         found = True
                         yield full
             if not found:
-                yield Rejected(p, "read", "directory holds no .txt/.md/.html/.jsonl/.warc files")
+                yield Rejected(p, "read", "directory holds no .txt/.md/.html/.jsonl/.warc/.parquet files")
         elif path.exists():
             yield p
         else:
@@ -78,6 +83,8 @@ def iter_sources(paths: list[str], *, max_bytes: int | None = None) -> Iterator[
             yield from read_jsonl(item, max_bytes=limit)
         elif kind == "warc":
             yield from read_warc(item, max_bytes=limit)
+        elif kind == "parquet":
+            yield from read_parquet(item, max_bytes=limit)
         else:
             try:
                 yield read_path(item, max_bytes=limit)
@@ -104,6 +111,30 @@ def read_jsonl(path: str, *, max_bytes: int) -> Iterator[RawDocument | Rejected]
             yield Rejected(where, "read", f"not valid JSON ({exc.msg})")
             continue
         yield raw_from_record(rec, where, max_bytes=max_bytes)
+
+
+def read_parquet(path: str, *, max_bytes: int) -> Iterator[RawDocument | Rejected]:
+    """One record per row, the JSONL fields as columns (``id``, ``text`` or ``html``, ``url``,
+    ``title``, ``published``, ``source``; other columns are ignored). ``file#row`` names a row."""
+    import duckdb
+
+    try:
+        con = duckdb.connect()
+        cur = con.execute("SELECT * FROM read_parquet(?)", [path])
+    except duckdb.Error as exc:
+        yield Rejected(path, "read", f"cannot be read as Parquet ({str(exc).splitlines()[0][:120]})")
+        return
+    names = [d[0] for d in cur.description]
+    n = 0
+    try:
+        while rows := cur.fetchmany(PARQUET_BATCH):
+            for row in rows:
+                n += 1
+                yield raw_from_record(dict(zip(names, row)), f"{path}#{n}", max_bytes=max_bytes)
+    except duckdb.Error as exc:
+        yield Rejected(f"{path}#{n + 1}", "read", f"unreadable Parquet row ({str(exc).splitlines()[0][:120]})")
+    finally:
+        con.close()
 
 
 def raw_from_record(rec: Any, where: str, *, max_bytes: int) -> RawDocument | Rejected:
