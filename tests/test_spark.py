@@ -63,6 +63,7 @@ def spark_store(spark_run, tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("imported") / "spark.duckdb"
     out = load_json_stdout(run_cli("import", str(spark_run[0]), "--db", str(db), "--json"))
     assert out["added"]["documents"] == 23 and out["added"]["rejected"] == 3
+    assert out["stories"] == {"stories": 4, "from_run": True}  # built on Spark by the story kernels, taken as they are
     return db
 
 
@@ -110,7 +111,7 @@ def test_a_run_resumes_from_the_first_incomplete_stage(spark_run, spark, inputs)
     from unspun.engines.spark import SparkOptions, run
 
     out, first = spark_run
-    assert {k: v["rows"] for k, v in first["stages"].items()} == {"documents": 23, "candidates": 24, "pairs": 24}
+    assert {k: v["rows"] for k, v in first["stages"].items()} == {"documents": 23, "candidates": 24, "pairs": 24, "stories": 4}
     assert (out / "vectors" / "_SUCCESS").exists()
     before = sorted(p.name for p in (out / "pairs").glob("*.parquet"))
     (out / "pairs" / "_SUCCESS").unlink()  # as if the job died while writing the last stage
@@ -118,6 +119,7 @@ def test_a_run_resumes_from_the_first_incomplete_stage(spark_run, spark, inputs)
     assert again["stages"]["documents"] == {"skipped": "complete"}
     assert again["stages"]["candidates"] == {"skipped": "complete"}
     assert again["stages"]["pairs"]["rows"] == 24 and (out / "pairs" / "_SUCCESS").exists()
+    assert again["stages"]["stories"]["rows"] == 4  # a later stage is redone when an earlier one is
     assert len(sorted(p.name for p in (out / "pairs").glob("*.parquet"))) == len(before)
 
 
@@ -144,3 +146,11 @@ def test_blocked_search_finds_every_story_edge_of_the_fixture(spark, inputs, tmp
     edges = {(a, b) for st in local["stories"].values() for e in json.loads(st[2]) for a, b in [(e["source"], e["target"])]}
     found = set(blocked["pairs"])
     assert all((a, b) in found or (b, a) in found for a, b in edges)
+
+
+def test_connected_components_as_dataframe_iterations(spark):
+    from unspun.engines.spark import connected_components
+
+    edges = spark.createDataFrame([("d", "c"), ("c", "b"), ("b", "a"), ("x", "y"), ("q", "q")], "a string, b string")
+    got = {r["doc_id"]: r["component"] for r in connected_components(spark, edges).collect()}
+    assert got == {"a": "a", "b": "a", "c": "a", "d": "a", "x": "x", "y": "x", "q": "q"}

@@ -447,8 +447,11 @@ def import_cmd(out, db, as_json) -> None:  # noqa: ANN001
         run_files(out)  # a missing or incomplete run is refused before the store is touched
         with _corpus(db, create=True) as corpus:
             added = corpus.store.import_run(out)
-            corpus.build_stories()
-            counts = corpus.refresh_stories()
+            if added.pop("stories_from_run"):
+                counts = {"stories": corpus.store.count("stories"), "from_run": True}
+            else:  # the run built no stories, or the store already held documents: the story kernels run here
+                corpus.build_stories()
+                counts = {**corpus.refresh_stories(), "from_run": False}
             result = {"added": added, "stories": counts, "store": corpus.summary()}
     except UnspunError as exc:
         _fail(exc)

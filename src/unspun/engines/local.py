@@ -33,7 +33,7 @@ from unspun import config
 from unspun import represent as represent_stage
 from unspun import stories as story_stage
 from unspun.align import AlignOptions
-from unspun.align.scores import SAME_STORY_THRESHOLD, name_set
+from unspun.align.scores import name_set
 from unspun.errors import InputError, OptionsError, UnspunError
 from unspun.pipeline import CompareOptions, Comparer, document_from_raw, load
 from unspun.read.sources import iter_sources
@@ -350,9 +350,7 @@ class Corpus:
     def components(self) -> list[list[str]]:
         if self._components is None:
             rel, pairs = self._relations()
-            edges = [(p.a, p.b, p.same_story, p.evidence) for p in pairs
-                     if rel[(p.a, p.b)] == "rewrite" and p.same_story >= SAME_STORY_THRESHOLD]
-            self._components = story_stage.components(self.ids, edges)
+            self._components = story_stage.group(self.ids, pairs, rel)
         return self._components
 
     def _relations(self) -> tuple[dict[tuple[str, str], str | None], list[Pair]]:
@@ -361,20 +359,15 @@ class Corpus:
         if self._relation_cache is None:
             self._load_index()
             pairs = self.store.candidate_edges(story_stage.RELATED_MIN_SAME_STORY, 0.0)
-            rel = {(p.a, p.b): self._relation(p) for p in pairs}
-            rel = story_stage.explain_away(rel, {(p.a, p.b): p.same_story for p in pairs})
-            self._relation_cache = (rel, pairs)
+            names = {d: self.names[self.row[d]] for p in pairs for d in (p.a, p.b)}
+            sources = {d: self.sources[self.row[d]] for d in names}
+            self._relation_cache = (story_stage.relations(pairs, names, sources, self.stats()), pairs)
         return self._relation_cache
 
     def stats(self) -> story_stage.CorpusStats:
         """The corpus statistics the story rule reads (name document frequencies)."""
         self._load_index()
         return story_stage.CorpusStats(len(self.ids), self.name_df)
-
-    def _relation(self, p: Pair) -> str | None:
-        """"rewrite", "related" or None for a stored pair (:func:`unspun.stories.edge_relation`)."""
-        a, b = self.row[p.a], self.row[p.b]
-        return story_stage.edge_relation(p, self.names[a], self.names[b], self.stats(), (self.sources[a], self.sources[b]))
 
     def _is_edge(self, p: Pair) -> bool:
         """A stored pair is a story edge: its relation, after explain-away, is "rewrite"."""
@@ -409,21 +402,8 @@ class Corpus:
     def _related(self, owner: dict[str, str]) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
         """Per story: the other stories and the lone documents joined to it only by related coverage
         (same event, written independently; see :func:`unspun.stories.edge_relation`)."""
-        stories: dict[str, set[str]] = {}
-        docs: dict[str, set[str]] = {}
         rel, pairs = self._relations()
-        for p in pairs:
-            sa, sb = owner.get(p.a), owner.get(p.b)
-            if (sa is None and sb is None) or sa == sb or rel[(p.a, p.b)] not in story_stage.RELATED_KINDS:
-                continue
-            for mine, other, doc in ((sa, sb, p.b), (sb, sa, p.a)):
-                if mine is None:
-                    continue
-                if other is None:
-                    docs.setdefault(mine, set()).add(doc)
-                else:
-                    stories.setdefault(mine, set()).add(other)
-        return {k: (tuple(sorted(stories.get(k, ()))), tuple(sorted(docs.get(k, ())))) for k in set(stories) | set(docs)}
+        return story_stage.related_lists(owner, pairs, rel)
 
     def _stored_stories_ready(self) -> None:
         """Stories are read from the store; build them first when it has none yet (a migrated

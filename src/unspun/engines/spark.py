@@ -20,10 +20,16 @@ stage; a re-run skips complete stages and resumes from the first incomplete one)
    (:meth:`unspun.pipeline.Comparer.compare_documents` → :func:`unspun.stories.pair_from` →
    :func:`unspun.store.pair_row`).
 
+4. ``stories`` — each pair's relation (:func:`unspun.stories.edge_relation`), connected components
+   of the documents that relations join (:func:`connected_components`: min-label propagation as
+   DataFrame iterations), then per component the local engine's story kernels
+   (:func:`unspun.stories.relations`, :func:`~unspun.stories.group`,
+   :func:`~unspun.stories.summarize`, :func:`~unspun.stories.related_lists`): stories never span
+   components, so the result is the local engine's.
+
 ``unspun import OUT --db FILE`` (:func:`unspun.store.Store.import_run`, no Spark needed) loads the
-output into a store; the story kernels then group the pairs into stories, so ``stories``,
-``story``, ``match`` and ``serve`` work on Spark results. Building the stories themselves on Spark
-(connected components as DataFrame iterations) is not part of this engine yet.
+output into a store (with the run's stories when the store was empty), so ``stories``, ``story``,
+``match`` and ``serve`` work on Spark results.
 """
 
 from __future__ import annotations
@@ -40,7 +46,10 @@ import numpy as np
 
 from unspun.errors import InputError, MissingExtra
 
-STAGES = ("documents", "candidates", "pairs")
+STAGES = ("documents", "candidates", "pairs", "stories")
+# Rounds of label propagation before giving up on connected components (a story graph's
+# diameter is a handful of edges; a chain of this length would be a runaway join).
+MAX_CC_ROUNDS = 64
 # Documents represented per encoder call inside one Spark task (the local engine's batch size).
 TASK_BATCH = 64
 # Candidate queries per search call (the local engine's verification chunk).
@@ -431,6 +440,112 @@ def _stage_pairs(spark, out: Path, options: SparkOptions) -> None:  # noqa: ANN0
     spark.createDataFrame(verified, schema).write.mode("overwrite").parquet(str(out / "pairs"))
 
 
+# --- stage 4: stories ---------------------------------------------------------------------------
+
+
+def _relation_partition(rows: Iterator[Any], stats: Any) -> Iterator[tuple[str, str]]:
+    """Pairs whose relation (before explain-away, which only turns a rewrite into related coverage)
+    joins their documents: the edges of the connected components."""
+    from unspun import stories as story_stage
+    from unspun.store import pair_from_row
+
+    for r in rows:
+        p = pair_from_row(r.asDict(), keep_links=False)
+        names_a = frozenset(json.loads(r["a_names"] or "[]"))
+        names_b = frozenset(json.loads(r["b_names"] or "[]"))
+        if story_stage.edge_relation(p, names_a, names_b, stats, (r["a_source"], r["b_source"])) is not None:
+            yield p.a, p.b
+
+
+def connected_components(spark, edges: Any) -> Any:  # noqa: ANN001, ANN401
+    """Connected components of an undirected graph given as a DataFrame of (a, b) string edges:
+    iterative min-label propagation as DataFrame joins (GraphFrames needs a jar from a Maven
+    repository). Returns (doc_id, component), the component named by its smallest id."""
+    from pyspark.sql import functions as F
+
+    both = edges.select(F.col("a").alias("src"), F.col("b").alias("dst")).union(
+        edges.select(F.col("b").alias("src"), F.col("a").alias("dst"))).distinct().localCheckpoint()
+    labels = both.select(F.col("src").alias("doc_id")).distinct().withColumn("component", F.col("doc_id")).localCheckpoint()
+    for _ in range(MAX_CC_ROUNDS):
+        spread = both.join(labels, both.src == labels.doc_id).select(F.col("dst").alias("doc_id"), "component")
+        new = spread.union(labels).groupBy("doc_id").agg(F.min("component").alias("component")).localCheckpoint()
+        changed = new.alias("n").join(labels.alias("o"), "doc_id").where(F.col("n.component") != F.col("o.component")).count()
+        labels = new
+        if changed == 0:
+            return labels
+    raise RuntimeError(f"connected components did not converge in {MAX_CC_ROUNDS} rounds")
+
+
+def _stories_partition(groups: Iterator[Any], stats: Any) -> Iterator[tuple]:
+    """The local engine's story kernels on one connected component: relations (with explain-away),
+    grouping, summaries and related lists. Stories never span components, so this is exact."""
+    from unspun import stories as story_stage
+    from unspun.store import STORY_COLUMNS, pair_from_row, story_row
+
+    for g in groups:
+        docs = sorted(g["docs"], key=lambda d: d["seq"])
+        ids = [d["doc_id"] for d in docs]
+        names = {d["doc_id"]: frozenset(json.loads(d["names"] or "[]")) for d in docs}
+        sources = {d["doc_id"]: d["source"] for d in docs}
+        meta = {d["doc_id"]: {"id": d["doc_id"], "title": d["title"], "source": d["source"], "published": d["published"],
+                              "url": d["url"], "seq": d["seq"], "copy_of": d["copy_of"]} for d in docs}
+        style = {d["doc_id"]: d["style"] for d in docs}
+        pairs = [pair_from_row(p.asDict()) for p in g["pairs"]]
+        rel = story_stage.relations(pairs, names, sources, stats)
+        members_of = story_stage.group(ids, pairs, rel)
+        owner = {d: story_stage.story_id(m) for m in members_of for d in m}
+        related = story_stage.related_lists(owner, pairs, rel)
+        for members in members_of:
+            inside = set(members)
+            edges = [p for p in pairs if p.a in inside and p.b in inside and rel.get((p.a, p.b)) == "rewrite"]
+            sid = story_stage.story_id(members)
+            st = story_stage.summarize(members, edges, {m: meta[m] for m in members}, {m: style[m] for m in members},
+                                       *related.get(sid, ((), ())))
+            row = story_row(st)
+            yield tuple(row[c] for c in STORY_COLUMNS)
+
+
+def _style_partition(rows: Iterator[Any]) -> Iterator[tuple]:
+    from unspun import stories as story_stage
+
+    for r in rows:
+        yield (r["doc_id"], r["seq"], r["names"], r["source"], r["title"], r["published"], r["url"], r["copy_of"],
+               story_stage.machine_style(r["text"]))
+
+
+def _stage_stories(spark, out: Path, options: SparkOptions) -> None:  # noqa: ANN001
+    """Stories from the verified pairs: each pair's relation (the story rule), connected components
+    of the related-or-rewrite graph as DataFrame iterations, then the story kernels per component."""
+    from pyspark.sql import functions as F
+
+    from unspun import stories as story_stage
+    from unspun.store import STORY_COLUMNS
+
+    docs = spark.read.parquet(str(out / "documents"))
+    stats = _stats(docs, docs.count())
+    shared = spark.sparkContext.broadcast(stats)
+    pairs = spark.read.parquet(str(out / "pairs")).where(F.col("same_story") >= story_stage.RELATED_MIN_SAME_STORY)
+    side = docs.select("doc_id", "names", "source")
+    joined = (pairs.join(side.select(F.col("doc_id").alias("a"), F.col("names").alias("a_names"), F.col("source").alias("a_source")), "a")
+              .join(side.select(F.col("doc_id").alias("b"), F.col("names").alias("b_names"), F.col("source").alias("b_source")), "b"))
+    linked = spark.createDataFrame(joined.rdd.mapPartitions(lambda it: _relation_partition(it, shared.value)), "a string, b string")
+    component = connected_components(spark, linked)
+    styled = spark.createDataFrame(
+        docs.join(component, "doc_id").select("doc_id", "seq", "names", "source", "title", "published", "url", "copy_of", "text")
+        .rdd.mapPartitions(_style_partition),
+        "doc_id string, seq long, names string, source string, title string, published string, url string, copy_of string, style double")
+    by_doc = styled.join(component, "doc_id")
+    doc_groups = by_doc.groupBy("component").agg(F.collect_list(F.struct(*[c for c in styled.columns])).alias("docs"))
+    pair_groups = (pairs.join(component.select(F.col("doc_id").alias("a"), F.col("component")), "a")
+                   .join(component.select(F.col("doc_id").alias("b"), F.col("component").alias("cb")), "b")
+                   .where(F.col("component") == F.col("cb")).drop("cb")
+                   .groupBy("component").agg(F.collect_list(F.struct(*[c for c in pairs.columns])).alias("pairs")))
+    grouped = doc_groups.join(pair_groups, "component").repartition(options.task_count())
+    rows = grouped.rdd.mapPartitions(lambda it: _stories_partition(it, shared.value))
+    schema = ", ".join(f"{c} {'string'}" for c in STORY_COLUMNS)
+    spark.createDataFrame(rows, schema).write.mode("overwrite").parquet(str(out / "stories"))
+
+
 # --- the job -------------------------------------------------------------------------------------
 
 
@@ -467,8 +582,10 @@ def run(inputs: list[str], out: str | os.PathLike, options: SparkOptions | None 
                 _stage_documents(spark, inputs, out, options)
             elif stage == "candidates":
                 _stage_candidates(spark, out, options)
-            else:
+            elif stage == "pairs":
                 _stage_pairs(spark, out, options)
+            else:
+                _stage_stories(spark, out, options)
             seconds = time.perf_counter() - t0
             rows = spark.read.parquet(str(out / stage)).count()
             report["stages"][stage] = {"rows": rows, "seconds": round(seconds, 2)}

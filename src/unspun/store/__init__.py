@@ -301,14 +301,14 @@ class Store:
             "SELECT a, b, same_story, a_coverage, b_coverage, evidence, kind, algorithm,"
             " CASE WHEN contains(evidence, '\"lead_link\"') THEN NULL ELSE links END AS links FROM pairs"
             " WHERE same_story >= ? AND greatest(a_coverage, b_coverage) >= ?", [threshold, min_coverage])
-        return [_pair(r, keep_links=False) for r in rows]
+        return [pair_from_row(r, keep_links=False) for r in rows]
 
     def pairs_among(self, ids: list[str]) -> list[Pair]:
         """Every stored pair between two of these documents, with its links."""
         rows = self._rows(
             "SELECT a, b, same_story, a_coverage, b_coverage, kind, links, evidence, algorithm FROM pairs"
             " WHERE a IN (SELECT unnest(?)) AND b IN (SELECT unnest(?))", [ids, ids])
-        return [_pair(r) for r in rows]
+        return [pair_from_row(r) for r in rows]
 
     def pair_findings(self, a: str, b: str) -> dict[str, list[dict[str, Any]]] | None:
         """The findings cached on a stored pair, keyed by the id of the version taken as the source
@@ -367,11 +367,8 @@ class Store:
             self.con.execute("DELETE FROM story_members WHERE doc_id IN (SELECT unnest(?))", [members])
         now = _now()
         if changed:
-            _insert_many(self.con, "INSERT INTO stories (story_id, members, origin, origin_reason, root, edges, cross_links,"
-                         " related, algorithm, updated_at)",
-                         [[st.id, json.dumps(list(st.members)), st.origin, st.origin_reason, st.root,
-                           json.dumps([_edge_row(e) for e in st.edges]), json.dumps([_edge_row(e) for e in st.cross_links]),
-                           json.dumps(list(st.related)), st.algorithm, now] for st in changed], 10)
+            _insert_many(self.con, f"INSERT INTO stories ({', '.join(STORY_COLUMNS)}, updated_at)",
+                         [[story_row(st)[c] for c in STORY_COLUMNS] + [now] for st in changed], len(STORY_COLUMNS) + 1)
             _insert_many(self.con, "INSERT INTO story_members (doc_id, story_id)", [[m, st.id] for st in changed for m in st.members], 2)
         if removed:
             _insert_many(self.con, "INSERT OR REPLACE INTO story_history (old_id, merged_into, changed_at)",
@@ -431,12 +428,13 @@ class Store:
         Into an empty store the documents arrive verified (the run checked every candidate pair);
         into a store that already holds documents they arrive unverified, so the next story build
         checks them against the documents already there (pairs the run verified are kept). An id
-        already in the store is skipped. Stories are marked stale: they are rebuilt by the story
-        kernels on the next read."""
+        already in the store is skipped. Into an empty store, the stories the run built (its
+        ``stories`` stage) are taken as they are; otherwise stories are marked stale and rebuilt
+        by the story kernels on the next read. Counts added per table, and ``stories_from_run``."""
         parts = run_files(out)
         verified = self.count("documents") == 0
         offset = self.next_seq()
-        before = {t: self.count(t) for t in ("documents", "pairs", "rejected")}
+        before = {t: self.count(t) for t in ("documents", "pairs", "rejected", "stories")}
         now = _now()
         with self.transaction():
             if parts["documents"]:
@@ -460,9 +458,23 @@ class Store:
                 self.con.execute(f"INSERT OR IGNORE INTO pairs ({cols}) SELECT {cols} FROM read_parquet(?)"
                                  " WHERE a IN (SELECT doc_id FROM documents) AND b IN (SELECT doc_id FROM documents)",
                                  [parts["pairs"]])
-            self.mark_stories_stale()
+            stories = sorted(str(f) for f in (Path(out) / "stories").glob("*.parquet")) \
+                if (Path(out) / "stories" / "_SUCCESS").exists() else None
+            if verified and stories is not None:
+                # built by the run with the story kernels over the whole corpus: taken as they are
+                if stories:
+                    cols = ", ".join(STORY_COLUMNS)
+                    self.con.execute(f"INSERT INTO stories ({cols}, updated_at) SELECT {cols}, ? FROM read_parquet(?)",
+                                     [now, stories])
+                    self.con.execute("INSERT INTO story_members (doc_id, story_id) SELECT unnest(from_json(members,"
+                                     " '[\"VARCHAR\"]')), story_id FROM read_parquet(?)", [stories])
+                self.con.execute("INSERT OR REPLACE INTO meta VALUES ('stories_stale', '0')")
+            else:
+                self.mark_stories_stale()
         self._with_vectors = None
-        return {t: self.count(t) - n for t, n in before.items()}
+        out_counts = {t: self.count(t) - n for t, n in before.items()}
+        out_counts["stories_from_run"] = int(verified and stories is not None)
+        return out_counts
 
     def rejected(self) -> list[dict[str, Any]]:
         return self._rows("SELECT source, doc_id, stage, reason FROM rejected ORDER BY rejected_at")
@@ -563,6 +575,18 @@ def stored_or_path(db: str | os.PathLike, args: list[str], as_path: Any) -> list
     return out
 
 
+STORY_COLUMNS = ("story_id", "members", "origin", "origin_reason", "root", "edges", "cross_links", "related",
+                 "related_documents", "algorithm")
+
+
+def story_row(st: Story) -> dict[str, Any]:
+    """The ``stories`` row of a story record (every engine writes this shape)."""
+    return {"story_id": st.id, "members": json.dumps(list(st.members)), "origin": st.origin,
+            "origin_reason": st.origin_reason, "root": st.root, "edges": json.dumps([_edge_row(e) for e in st.edges]),
+            "cross_links": json.dumps([_edge_row(e) for e in st.cross_links]), "related": json.dumps(list(st.related)),
+            "related_documents": json.dumps(list(st.related_documents)), "algorithm": st.algorithm}
+
+
 def _edge_row(e: Edge) -> dict[str, Any]:
     return {"source": e.source, "target": e.target, "kind": e.kind, "directed": e.directed, "reason": e.reason,
             "same_story": e.same_story, "evidence": e.evidence}
@@ -576,7 +600,7 @@ def _link(d: dict[str, Any]) -> Link:
     return Link(tuple(d["a"]), tuple(d["b"]), d["kind"], float(d["similarity"]), d.get("semantic"), float(d.get("lexical", 0.0)))
 
 
-def _pair(r: dict[str, Any], keep_links: bool = True) -> Pair:
+def pair_from_row(r: dict[str, Any], keep_links: bool = True) -> Pair:
     """A stored pair row (by column name) as a record; ``lead_link`` derived from the links for rows
     verified before it was stored."""
     links = tuple(_link(d) for d in json.loads(r["links"])) if r.get("links") else ()

@@ -197,6 +197,43 @@ def explain_away(relations: dict[tuple[str, str], str | None], same_story: dict[
     return out
 
 
+def relations(pairs: Iterable[Pair], names: dict[str, frozenset[str]], sources: dict[str, str | None],
+              stats: CorpusStats) -> dict[tuple[str, str], str | None]:
+    """Kernel: the relation of every pair at the related floor (:func:`edge_relation`), after
+    :func:`explain_away`. ``pairs`` must include every such pair of the documents involved (an
+    engine passes the whole corpus, or one connected component of it)."""
+    floor = [p for p in pairs if p.same_story >= RELATED_MIN_SAME_STORY]
+    rel = {(p.a, p.b): edge_relation(p, names[p.a], names[p.b], stats, (sources.get(p.a), sources.get(p.b))) for p in floor}
+    return explain_away(rel, {(p.a, p.b): p.same_story for p in floor})
+
+
+def group(ids: list[str], pairs: Iterable[Pair], rel: dict[tuple[str, str], str | None]) -> list[list[str]]:
+    """Kernel: the stories (members in ``ids`` order) the rewrite pairs make (:func:`components`)."""
+    edges = [(p.a, p.b, p.same_story, p.evidence) for p in pairs
+             if rel.get((p.a, p.b)) == "rewrite" and p.same_story >= SAME_STORY_THRESHOLD]
+    return components(ids, edges)
+
+
+def related_lists(owner: dict[str, str], pairs: Iterable[Pair], rel: dict[tuple[str, str], str | None]
+                  ) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Kernel: per story (``owner``: document -> story id), the other stories and the lone
+    documents joined to it only by related coverage (same event, written independently)."""
+    stories: dict[str, set[str]] = {}
+    docs: dict[str, set[str]] = {}
+    for p in pairs:
+        sa, sb = owner.get(p.a), owner.get(p.b)
+        if (sa is None and sb is None) or sa == sb or rel.get((p.a, p.b)) not in RELATED_KINDS:
+            continue
+        for mine, other, doc in ((sa, sb, p.b), (sb, sa, p.a)):
+            if mine is None:
+                continue
+            if other is None:
+                docs.setdefault(mine, set()).add(doc)
+            else:
+                stories.setdefault(mine, set()).add(other)
+    return {k: (tuple(sorted(stories.get(k, ()))), tuple(sorted(docs.get(k, ())))) for k in set(stories) | set(docs)}
+
+
 class _UnionFind:
     def __init__(self, items: list[str]) -> None:
         self.parent = {i: i for i in items}
