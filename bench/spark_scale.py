@@ -14,6 +14,7 @@ pairs and stories equal the local engine's (both use exact neighbour search).
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 import tempfile
 import time
@@ -98,6 +99,10 @@ def main() -> None:
     p.add_argument("--sizes", default="5000", help="comma-separated corpus sizes")
     p.add_argument("--masters", default="local[1],local[2]")
     p.add_argument("--keep", default=None, help="keep the work directory here")
+    p.add_argument("--searches", default="exact,blocked", help="Spark candidate searches to run (exact on every master, "
+                   "blocked on the last)")
+    p.add_argument("--reuse-local", action="store_true", help="reuse the local engine's store kept in --keep (its times are "
+                   "then not measured again)")
     args = p.parse_args()
     data = data_dir(args.data)
     from unspun.engines.spark import SparkOptions, run as spark_run
@@ -114,7 +119,9 @@ def main() -> None:
         src.write_text("".join(json.dumps(d) + "\n" for d in docs))
 
         db = work / "local.duckdb"
-        db.unlink(missing_ok=True)
+        reuse = args.reuse_local and db.exists()
+        if not reuse:
+            db.unlink(missing_ok=True)
         t0 = time.perf_counter()
         with Corpus(db, CorpusOptions(ann="exact")) as corpus:
             summary = corpus.ingest([str(src)], stories=False)
@@ -122,15 +129,20 @@ def main() -> None:
             corpus.build_stories(summary)
             corpus.refresh_stories()
             t2 = time.perf_counter()
+        if reuse:
+            t0 = t1 = t2 = float("nan")
         quality, local_stories, local_pairs = _quality(db, docs, gold)
         results.append({"size": len(docs), "engine": "local (1 process)", "documents_s": t1 - t0, "candidates_pairs_s": t2 - t1,
                         "candidate_pairs": len(local_pairs), "story_edges_found": 1.0,
                         "total_s": t2 - t0, **quality, "same_pairs": True, "same_stories": True})
 
         local_edges = _edges(db)
-        runs = [(m, "exact") for m in args.masters.split(",")] + [(args.masters.split(",")[-1], "blocked")]
+        searches = args.searches.split(",")
+        runs = ([(m, "exact") for m in args.masters.split(",")] if "exact" in searches else []) + \
+            ([(args.masters.split(",")[-1], "blocked")] if "blocked" in searches else [])
         for master, search in runs:
             out = work / f"run-{master.replace('[', '').replace(']', '')}-{search}"
+            shutil.rmtree(out, ignore_errors=True)
             t0 = time.perf_counter()
             with _Memory() as memory:
                 report = spark_run([str(src)], out, SparkOptions(master=master, corpus={"ann": "exact"}, driver_memory="4g",

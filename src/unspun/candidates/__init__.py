@@ -152,22 +152,46 @@ def _neighbours(index: Index, kind: str, q: np.ndarray, k: int) -> tuple[np.ndar
     return top, np.take_along_axis(sims, top, axis=1)
 
 
+Ranked = tuple[list[tuple[float, int]], list[tuple[float, int]], list[int]]
+"""What one query found: (lead neighbours, static neighbours) as (similarity, row), and MinHash hits."""
+
+
+def ranked(index: Index, rows: list[int | None], lead: np.ndarray, static: np.ndarray, sigs: list[np.ndarray], *,
+           lead_k: int, static_k: int, minhash_min: float) -> list[Ranked]:
+    """Kernel: each query's nearest rows per signal (its own row excluded), before any floor."""
+    if len(index) == 0:
+        return [([], [], []) for _ in rows]
+    found: list[Ranked] = [([], [], []) for _ in rows]
+    for slot, kind, q, k in ((0, "lead", lead, lead_k), (1, "static", static, static_k)):
+        top, sims = _neighbours(index, kind, q, k + 2)  # k + 1 others, and the query itself may be stored
+        for qi, row in enumerate(rows):
+            found[qi][slot].extend((v, j) for j, v in zip(top[qi].tolist(), sims[qi].tolist()) if j >= 0 and j != row)
+    for qi, (row, sig) in enumerate(zip(rows, sigs)):
+        found[qi][2].extend(j for j in index.lsh.query(sig) if j != row and jaccard(sig, index.sigs[j]) >= minhash_min)
+    return found
+
+
+def select(found: Ranked, *, lead_k: int, lead_min: float, static_k: int, static_min: float,
+           max_candidates: int) -> list[int]:
+    """Kernel: the candidates of one query, best first: the ``k + 1`` nearest per vector above its
+    floor, and every MinHash hit (scored 1.0). Rows are any comparable ids (corpus rows, or the
+    ``seq`` of a document when a distributed engine merges what several buckets found)."""
+    out: dict[int, float] = {}
+    for hits, k, floor in ((found[0], lead_k, lead_min), (found[1], static_k, static_min)):
+        best: dict[int, float] = {}
+        for v, j in hits:
+            best[j] = max(best.get(j, -2.0), v)
+        for v, j in sorted(((v, j) for j, v in best.items()), reverse=True)[: k + 1]:
+            if v >= floor:
+                out[j] = max(out.get(j, -1.0), v)
+    for j in found[2]:
+        out[j] = max(out.get(j, -1.0), 1.0)
+    return sorted(out, key=lambda j: -out[j])[:max_candidates]
+
+
 def search(index: Index, rows: list[int | None], lead: np.ndarray, static: np.ndarray, sigs: list[np.ndarray], *,
            lead_k: int, lead_min: float, static_k: int, static_min: float, minhash_min: float,
            max_candidates: int) -> list[list[int]]:
     """Candidate rows for each query (its own row, when given, excluded), best first."""
-    if len(index) == 0:
-        return [[] for _ in rows]
-    out: list[dict[int, float]] = [{} for _ in rows]
-    for kind, q, k, floor in (("lead", lead, lead_k, lead_min), ("static", static, static_k, static_min)):
-        top, sims = _neighbours(index, kind, q, k + 2)  # k + 1 others, and the query itself may be stored
-        for qi, row in enumerate(rows):
-            ranked = sorted(((v, j) for j, v in zip(top[qi].tolist(), sims[qi].tolist()) if j >= 0 and j != row), reverse=True)
-            for v, j in ranked[: k + 1]:
-                if v >= floor:
-                    out[qi][j] = max(out[qi].get(j, -1.0), v)
-    for qi, (row, sig) in enumerate(zip(rows, sigs)):
-        for j in index.lsh.query(sig):
-            if j != row and jaccard(sig, index.sigs[j]) >= minhash_min:
-                out[qi][j] = max(out[qi].get(j, -1.0), 1.0)
-    return [sorted(c, key=lambda j: -c[j])[:max_candidates] for c in out]
+    return [select(f, lead_k=lead_k, lead_min=lead_min, static_k=static_k, static_min=static_min, max_candidates=max_candidates)
+            for f in ranked(index, rows, lead, static, sigs, lead_k=lead_k, static_k=static_k, minhash_min=minhash_min)]

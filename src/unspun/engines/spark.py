@@ -328,10 +328,10 @@ def _bucket_keys(rows: Iterator[Any]) -> Iterator[tuple[str, int]]:
             yield f"mh:{key}", r["seq"]
 
 
-def _search_buckets(groups: Iterator[Any], stats: Any, corpus: dict[str, Any]) -> Iterator[tuple[str, str]]:
-    """Each bucket searched as a small corpus with the local kernels (exact within the bucket)."""
+def _search_buckets(groups: Iterator[Any], corpus: dict[str, Any]) -> Iterator[tuple[int, str]]:
+    """What each document finds in each of its buckets (:func:`unspun.candidates.ranked`, exact
+    within the bucket), as (seq, JSON of the ranked lists with seqs for rows)."""
     from unspun import candidates as candidate_stage
-    from unspun import stories as story_stage
     from unspun.engines.local import CorpusOptions
     from unspun.store import from_blob
 
@@ -340,38 +340,70 @@ def _search_buckets(groups: Iterator[Any], stats: Any, corpus: dict[str, Any]) -
         members = sorted(g["members"], key=lambda m: m["seq"])
         if len(members) < 2:
             continue
+        seqs = [m["seq"] for m in members]
         lead = np.stack([from_blob(m["lead"]) for m in members])
         static = np.stack([from_blob(m["static"], "<f2").astype(np.float32) for m in members])
         sigs = [from_blob(m["minhash"], "<u4") for m in members]
-        names = [frozenset(json.loads(m["names"] or "[]")) for m in members]
         index = candidate_stage.Index.build(lead, static, sigs, ann="exact")
         for lo in range(0, len(members), SEARCH_CHUNK):
             rows = list(range(lo, min(lo + SEARCH_CHUNK, len(members))))
-            found = candidate_stage.search(index, rows, lead[rows[0]: rows[-1] + 1], static[rows[0]: rows[-1] + 1],
-                                           sigs[rows[0]: rows[-1] + 1], lead_k=o.lead_k, lead_min=o.lead_min,
-                                           static_k=o.static_k, static_min=o.static_min, minhash_min=o.minhash_min,
-                                           max_candidates=o.max_candidates)
-            for i, cands in zip(rows, found):
-                for j in cands:
-                    a, b = (i, j) if i < j else (j, i)
-                    if story_stage.share_distinctive_name(names[a], names[b], stats):
-                        yield members[a]["doc_id"], members[b]["doc_id"]
+            found = candidate_stage.ranked(index, rows, lead[lo: rows[-1] + 1], static[lo: rows[-1] + 1], sigs[lo: rows[-1] + 1],
+                                           lead_k=o.lead_k, static_k=o.static_k, minhash_min=o.minhash_min)
+            for i, (by_lead, by_static, by_minhash) in zip(rows, found):
+                yield seqs[i], json.dumps([[(v, seqs[j]) for v, j in by_lead], [(v, seqs[j]) for v, j in by_static],
+                                           [seqs[j] for j in by_minhash]])
+
+
+def _select_merged(rows: Iterator[Any], corpus: dict[str, Any]) -> Iterator[tuple[int, int]]:
+    """Per document, the candidates the local kernel selects from everything its buckets found."""
+    from unspun import candidates as candidate_stage
+    from unspun.engines.local import CorpusOptions
+
+    o = CorpusOptions(**corpus)
+    for r in rows:
+        merged: tuple[list, list, list] = ([], [], [])
+        for part in r["found"]:
+            lead, static, minhash = json.loads(part)
+            merged[0].extend((v, j) for v, j in lead)
+            merged[1].extend((v, j) for v, j in static)
+            merged[2].extend(j for j in minhash if j not in merged[2])
+        for j in candidate_stage.select(merged, lead_k=o.lead_k, lead_min=o.lead_min, static_k=o.static_k,
+                                        static_min=o.static_min, max_candidates=o.max_candidates):
+            yield (r["seq"], j) if r["seq"] < j else (j, r["seq"])
+
+
+def _name_filter(rows: Iterator[Any], stats: Any) -> Iterator[tuple[str, str]]:
+    from unspun import stories as story_stage
+
+    for r in rows:
+        if story_stage.share_distinctive_name(frozenset(json.loads(r["a_names"] or "[]")),
+                                              frozenset(json.loads(r["b_names"] or "[]")), stats):
+            yield r["a"], r["b"]
 
 
 def _blocked_pairs(spark, docs: Any, stats: Any, options: SparkOptions) -> Any:  # noqa: ANN001, ANN401
-    """Candidate pairs without a global index: bucket keys → group by bucket → search each."""
+    """Candidate pairs without a global index: bucket keys → group by bucket → the ranked lists of
+    each member within each bucket → merged per document → the local kernel's selection → the
+    distinctive-name rule. Equal to exact search wherever a document shares a bucket with its
+    true neighbours."""
     from pyspark.sql import functions as F
 
+    corpus = options.corpus
     keys = docs.select("seq", "lead", "static", "minhash").rdd.mapPartitions(_bucket_keys)
     buckets = spark.createDataFrame(keys, "bucket string, seq long")
     sizes = buckets.groupBy("bucket").count().where(F.col("count") >= 2)
     members = (buckets.join(sizes.select("bucket"), "bucket")
-               .join(docs.select("seq", "doc_id", "lead", "static", "minhash", "names"), "seq")
+               .join(docs.select("seq", "lead", "static", "minhash"), "seq")
                .groupBy("bucket")
-               .agg(F.collect_list(F.struct("seq", "doc_id", "lead", "static", "minhash", "names")).alias("members")))
+               .agg(F.collect_list(F.struct("seq", "lead", "static", "minhash")).alias("members")))
+    found = spark.createDataFrame(members.rdd.mapPartitions(lambda it: _search_buckets(it, corpus)), "seq long, found string")
+    merged = found.groupBy("seq").agg(F.collect_list("found").alias("found"))
+    pairs = spark.createDataFrame(merged.rdd.mapPartitions(lambda it: _select_merged(it, corpus)), "sa long, sb long").distinct()
+    side = docs.select("seq", "doc_id", "names")
+    named = (pairs.join(side.select(F.col("seq").alias("sa"), F.col("doc_id").alias("a"), F.col("names").alias("a_names")), "sa")
+             .join(side.select(F.col("seq").alias("sb"), F.col("doc_id").alias("b"), F.col("names").alias("b_names")), "sb"))
     shared = spark.sparkContext.broadcast(stats)
-    corpus = options.corpus
-    return members.rdd.mapPartitions(lambda it: _search_buckets(it, shared.value, corpus))
+    return named.rdd.mapPartitions(lambda it: _name_filter(it, shared.value))
 
 
 # --- stage 3: pairs ------------------------------------------------------------------------------
