@@ -50,3 +50,20 @@ def run_cli(*args: str, input: str | bytes | None = None, env: dict | None = Non
 def load_json_stdout(proc: subprocess.CompletedProcess) -> dict:
     assert proc.returncode == 0, proc.stderr.decode()
     return json.loads(proc.stdout)
+
+
+def write_warc(path: Path, pages: dict[str, str]) -> Path:
+    """A gzipped WARC with one HTML response per page (uri -> html) and one image response."""
+    from io import BytesIO
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with open(path, "wb") as f:
+        writer = WARCWriter(f, gzip=True)
+        for uri, html in pages.items():
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(uri, "response", payload=BytesIO(html.encode()), http_headers=headers))
+        writer.write_record(writer.create_warc_record("https://news.example/logo.png", "response", payload=BytesIO(b"\x89PNG"),
+                            http_headers=StatusAndHeaders("200 OK", [("Content-Type", "image/png")], protocol="HTTP/1.1")))
+    return path

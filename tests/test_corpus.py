@@ -177,23 +177,13 @@ def test_directories_globs_and_bad_files(tmp_path):
 
 def test_warc_input(tmp_path):
     pytest.importorskip("warcio")
-    from io import BytesIO
+    from tests.conftest import write_warc
 
-    from warcio.statusandheaders import StatusAndHeaders
-    from warcio.warcwriter import WARCWriter
-
-    path = tmp_path / "crawl.warc.gz"
     pages = {
         "https://news.example/flood": "<html><head><title>Flood</title></head><body><article><p>" + json.loads(CORPUS.read_text().splitlines()[0])["text"] + "</p></article></body></html>",
         "https://farm.example/flood": "<html><body><article><p>" + json.loads(CORPUS.read_text().splitlines()[3])["text"] + "</p></article></body></html>",
     }
-    with open(path, "wb") as f:
-        writer = WARCWriter(f, gzip=True)
-        for uri, html in pages.items():
-            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
-            writer.write_record(writer.create_warc_record(uri, "response", payload=BytesIO(html.encode()), http_headers=headers))
-        writer.write_record(writer.create_warc_record("https://news.example/logo.png", "response", payload=BytesIO(b"\x89PNG"),
-                            http_headers=StatusAndHeaders("200 OK", [("Content-Type", "image/png")], protocol="HTTP/1.1")))
+    path = write_warc(tmp_path / "crawl.warc.gz", pages)
     db = tmp_path / "w.duckdb"
     out = load_json_stdout(run_cli("ingest", str(path), "--db", str(db), "--json"))
     assert out["added"] == 2

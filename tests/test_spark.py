@@ -26,9 +26,24 @@ BAD = [
 
 @pytest.fixture(scope="module")
 def inputs(tmp_path_factory) -> list[str]:
-    bad = tmp_path_factory.mktemp("inputs") / "bad.jsonl"
+    """The fixture corpus as JSONL and as Parquet, a WARC with two pages, and bad records."""
+    import duckdb
+
+    from tests.conftest import write_warc
+
+    where = tmp_path_factory.mktemp("inputs")
+    bad = where / "bad.jsonl"
     bad.write_text("\n".join(BAD) + "\n")
-    return [str(DATA / "corpus.jsonl"), str(DATA / "related.jsonl"), str(bad)]
+    related = where / "related.parquet"
+    con = duckdb.connect()
+    con.execute(f"COPY (SELECT * FROM read_json_auto('{DATA / 'related.jsonl'}')) TO '{related}' (FORMAT parquet)")
+    con.close()
+    warc = write_warc(where / "crawl.warc.gz", {
+        "https://news.example/vote": "<html><head><title>Vote</title></head><body><article><p>The Harbor Street bridge plan "
+                                     "passed 7-2 on Tuesday, officials said. Work starts in June.</p></article></body></html>",
+        "https://broken.example/empty": "<html><body></body></html>",
+    })
+    return [str(DATA / "corpus.jsonl"), str(related), str(warc), str(bad)]
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +60,7 @@ def local_store(inputs, tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("local") / "local.duckdb"
     proc = run_cli("ingest", *inputs, "--db", str(db), "--json")
     assert proc.returncode == 5, proc.stderr.decode()  # 5: done, with rejected records
-    assert len(json.loads(proc.stdout)["rejected"]) == 3
+    assert len(json.loads(proc.stdout)["rejected"]) == 4
     return db
 
 
@@ -62,7 +77,7 @@ def spark_run(inputs, spark, tmp_path_factory) -> tuple[Path, dict]:
 def spark_store(spark_run, tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("imported") / "spark.duckdb"
     out = load_json_stdout(run_cli("import", str(spark_run[0]), "--db", str(db), "--json"))
-    assert out["added"]["documents"] == 23 and out["added"]["rejected"] == 3
+    assert out["added"]["documents"] == 24 and out["added"]["rejected"] == 4
     assert out["stories"] == {"stories": 4, "from_run": True}  # built on Spark by the story kernels, taken as they are
     return db
 
@@ -91,7 +106,7 @@ def test_spark_and_local_engines_build_the_same_store(local_store, spark_store):
     local, distributed = _read(local_store), _read(spark_store)
     assert distributed["documents"] == local["documents"]  # seq, copies, vectors, names: bit for bit
     assert distributed["vectors"] == local["vectors"] and local["vectors"]  # of every document that was compared
-    assert distributed["rejected"] == local["rejected"] and len(local["rejected"]) == 3
+    assert distributed["rejected"] == local["rejected"] and len(local["rejected"]) == 4
     assert set(distributed["pairs"]) == set(local["pairs"]) and len(local["pairs"]) >= 20
     for key, row in local["pairs"].items():
         other = distributed["pairs"][key]
@@ -111,7 +126,7 @@ def test_a_run_resumes_from_the_first_incomplete_stage(spark_run, spark, inputs)
     from unspun.engines.spark import SparkOptions, run
 
     out, first = spark_run
-    assert {k: v["rows"] for k, v in first["stages"].items()} == {"documents": 23, "candidates": 24, "pairs": 24, "stories": 4}
+    assert {k: v["rows"] for k, v in first["stages"].items()} == {"documents": 24, "candidates": 24, "pairs": 24, "stories": 4}
     assert (out / "vectors" / "_SUCCESS").exists()
     before = sorted(p.name for p in (out / "pairs").glob("*.parquet"))
     (out / "pairs" / "_SUCCESS").unlink()  # as if the job died while writing the last stage

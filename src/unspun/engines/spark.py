@@ -147,7 +147,7 @@ def _documents_partition(rows: Iterator[Any], corpus: dict[str, Any]) -> Iterato
     from unspun.pipeline import document_from_raw
     from unspun.read import max_bytes_default
     from unspun.read.sources import raw_from_record
-    from unspun.records import Rejected
+    from unspun.records import RawDocument, Rejected
     from unspun.represent import document_vectors
     from unspun.store import document_row
 
@@ -166,10 +166,15 @@ def _documents_partition(rows: Iterator[Any], corpus: dict[str, Any]) -> Iterato
 
     for r in rows:
         seq, where = r["seq"], r["where"]
-        try:
-            raw = raw_from_record(json.loads(r["record"]), where, max_bytes=limit)
-        except json.JSONDecodeError as exc:
-            raw = Rejected(where, "read", f"not valid JSON ({exc.msg})")
+        if r["kind"] == "raw":
+            raw = RawDocument(**json.loads(r["record"]))
+        elif r["kind"] == "rejected":
+            raw = Rejected(**json.loads(r["record"]))
+        else:
+            try:
+                raw = raw_from_record(json.loads(r["record"]), where, max_bytes=limit)
+            except json.JSONDecodeError as exc:
+                raw = Rejected(where, "read", f"not valid JSON ({exc.msg})")
         if not isinstance(raw, Rejected):
             try:
                 batch.append((seq, raw, document_from_raw(raw, compare_options)))
@@ -183,10 +188,27 @@ def _documents_partition(rows: Iterator[Any], corpus: dict[str, Any]) -> Iterato
         yield from flush()
 
 
-def _records(spark, inputs: list[str]):  # noqa: ANN001, ANN202
-    """Every input record as (seq, where, record JSON), in input order: JSONL lines (a record per
-    line, ``file:line`` as its place) and Parquet rows (``file#row``)."""
+def _warc_rows(path: str, max_bytes: int | None) -> Iterator[tuple[str, str, str]]:
+    """A WARC file read by :func:`unspun.read.sources.read_warc` on a worker (the path must be
+    readable there: a shared file system), as (where, kind, payload) rows."""
+    from unspun.read import max_bytes_default
+    from unspun.read.sources import read_warc
+    from unspun.records import Rejected
+
+    for item in read_warc(path, max_bytes=max_bytes or max_bytes_default()):
+        if isinstance(item, Rejected):
+            yield item.source, "rejected", json.dumps(asdict(item))
+        else:
+            yield item.meta.get("path", path), "raw", json.dumps(asdict(item))
+
+
+def _records(spark, inputs: list[str], max_bytes: int | None = None):  # noqa: ANN001, ANN202
+    """Every input record as (seq, where, kind, payload), in input order: JSONL lines (``file:line``),
+    Parquet rows (``file#row``) — kind "record", a JSON object — and WARC responses, read on a
+    worker into documents or rejections (kind "raw" / "rejected")."""
     from pyspark.sql import Row
+
+    from unspun.read.sources import kind_of
 
     parts = []
     for path in inputs:
@@ -195,17 +217,19 @@ def _records(spark, inputs: list[str]):  # noqa: ANN001, ANN202
             raise InputError(path, "no such file or directory")
         if p.suffix == ".parquet" or (p.is_dir() and any(p.glob("*.parquet"))):
             df = spark.read.parquet(str(p))
-            rdd = df.rdd.zipWithIndex().map(lambda x, name=str(p): (f"{name}#{x[1] + 1}", json.dumps(x[0].asDict(), default=str)))
+            rdd = df.rdd.zipWithIndex().map(
+                lambda x, name=str(p): (f"{name}#{x[1] + 1}", "record", json.dumps(x[0].asDict(), default=str)))
+        elif kind_of(str(p)) == "warc":
+            rdd = spark.sparkContext.parallelize([str(p)], 1).flatMap(lambda name: _warc_rows(name, max_bytes))
         else:
             rdd = (spark.sparkContext.textFile(str(p)).zipWithIndex()
                    .filter(lambda x: x[0].strip())
-                   .map(lambda x, name=str(p): (f"{name}:{x[1] + 1}", x[0])))
+                   .map(lambda x, name=str(p): (f"{name}:{x[1] + 1}", "record", x[0])))
         parts.append(rdd)
     everything = parts[0]
     for more in parts[1:]:
         everything = everything.union(more)
-
-    return everything.zipWithIndex().map(lambda x: Row(seq=x[1], where=x[0][0], record=x[0][1]))
+    return everything.zipWithIndex().map(lambda x: Row(seq=x[1], where=x[0][0], kind=x[0][1], record=x[0][2]))
 
 
 def _document_schema():  # noqa: ANN202
@@ -222,7 +246,7 @@ def _stage_documents(spark, inputs: list[str], out: Path, options: SparkOptions)
     from pyspark.sql import functions as F
 
     corpus = options.corpus
-    records = _records(spark, inputs).repartition(options.task_count())
+    records = _records(spark, inputs, corpus.get("max_bytes")).repartition(options.task_count())
     schema = _document_schema()
     names = [f.name for f in schema.fields]
     rows = records.mapPartitions(lambda it: ({k: r.get(k) for k in names} for r in _documents_partition(it, corpus)))
