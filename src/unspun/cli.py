@@ -402,7 +402,7 @@ def serve(db, host, port) -> None:  # noqa: ANN001
 @main.command("spark", context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False),
-              help="Output directory: one Parquet directory per stage (documents, candidates, pairs).")
+              help="Output directory: one Parquet directory per stage (documents, candidates, vectors, pairs, stories).")
 @click.option("--master", default="local[2]", show_default=True, help="Spark master URL (local[N], spark://..., yarn).")
 @click.option("--partitions", type=click.IntRange(1, 100_000), default=None, help="Tasks per stage (default: 2 per local core).")
 @click.option("--search", type=click.Choice(["auto", "exact", "blocked"]), default="auto", show_default=True,
@@ -411,7 +411,8 @@ def serve(db, host, port) -> None:  # noqa: ANN001
 @click.option("--json", "as_json", is_flag=True, help="Print what each stage did as JSON.")
 def spark_cmd(paths, out, master, partitions, search, as_json) -> None:  # noqa: ANN001
     """Run the corpus stages on Apache Spark (the `spark` extra): read, represent, find candidates,
-    verify. JSONL files or Parquet (same fields as columns). Resumes from the last complete stage.
+    verify, group into stories. JSONL, Parquet (same fields as columns) or WARC. Resumes from the
+    last complete stage.
 
     \b
     unspun spark crawl/*.jsonl --out run/ --master local[2]
@@ -439,8 +440,9 @@ def spark_cmd(paths, out, master, partitions, search, as_json) -> None:  # noqa:
 @DB_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
 def import_cmd(out, db, as_json) -> None:  # noqa: ANN001
-    """Load a Spark run (`unspun spark ... --out DIR`) into a store and build its stories, so
-    `stories`, `story`, `match` and `serve` work on it."""
+    """Load a Spark run (`unspun spark ... --out DIR`) into a store, with the stories the run built
+    (or, into a store that already holds documents, rebuilt here), so `stories`, `story`, `match`
+    and `serve` work on it."""
     try:
         from unspun.store import run_files
 
