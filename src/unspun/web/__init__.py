@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 from unspun.errors import InputError, MissingExtra
 
 try:
-    from fastapi import FastAPI, Query, Request
+    from fastapi import Depends, FastAPI, Query, Request
     from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
     from starlette.exceptions import HTTPException
     from starlette.middleware.trustedhost import TrustedHostMiddleware
@@ -105,8 +105,11 @@ class Site:
         self.corpus.close()
 
 
-def _query(q: str, source: str, severity: str, contradiction: bool, since: str, until: str, sort: str,
-           page: int) -> views.StoryQuery:
+def story_query(q: str = Query("", max_length=MAX_QUERY), source: str = Query("", max_length=MAX_QUERY),
+                severity: Literal["", "high", "medium"] = "", contradiction: bool = False,
+                since: str = Query("", pattern=DATE), until: str = Query("", pattern=DATE),
+                sort: Sort = "members", page: int = Query(1, ge=1, le=1_000_000)) -> views.StoryQuery:
+    """The story list's query string, validated (one definition for the page and its JSON twin)."""
     return views.StoryQuery(q=q, source=source, severity=severity, contradiction=contradiction, since=since,
                             until=until, sort=sort, page=page)
 
@@ -159,18 +162,14 @@ def create_app(db: str | Path, *, allowed_hosts: list[str] | None = None) -> Fas
     def css() -> Response:
         return Response(stylesheet(), media_type="text/css", headers={"Cache-Control": "max-age=3600"})
 
-    def story_list(q: str, source: str, severity: str, contradiction: bool, since: str, until: str, sort: str,
-                   page: int) -> tuple[views.StoryQuery, list[views.StoryRow], int, int]:
-        query = _query(q, source, severity, contradiction, since, until, sort, page)
+    def story_list(query: views.StoryQuery) -> tuple[list[views.StoryRow], int, int]:
         rows, total = site.stories(query)
-        return query, rows, total, max(1, math.ceil(total / views.PAGE_SIZE))
+        return rows, total, max(1, math.ceil(total / views.PAGE_SIZE))
 
     @app.get("/stories", response_class=HTMLResponse, include_in_schema=False)
-    def stories_page(q: str = Query("", max_length=MAX_QUERY), source: str = Query("", max_length=MAX_QUERY),
-                     severity: Literal["", "high", "medium"] = "", contradiction: bool = False,
-                     since: str = Query("", pattern=DATE), until: str = Query("", pattern=DATE),
-                     sort: Sort = "members", page: int = Query(1, ge=1, le=1_000_000)) -> HTMLResponse:
-        query, rows, total, pages = story_list(q, source, severity, contradiction, since, until, sort, page)
+    def stories_page(query: views.StoryQuery = Depends(story_query)) -> HTMLResponse:
+        rows, total, pages = story_list(query)
+        page = query.page
         return html("stories.html", title="unspun: stories", rows=rows, total=total, count=len(site.rows),
                     query=query, pages=pages, sources=site.sources, sorts=list(views.SORTS), notes=site.notes,
                     prev_url=_page_url(query, page - 1) if page > 1 else None,
@@ -180,11 +179,8 @@ def create_app(db: str | Path, *, allowed_hosts: list[str] | None = None) -> Fas
     @app.get("/api/stories", summary="Stories: search, filter, sort, page",
              description="Case-insensitive substring search on title, outlet and id; worst finding among "
                          "findings already computed (findings_computed says which).")
-    def stories_api(q: str = Query("", max_length=MAX_QUERY), source: str = Query("", max_length=MAX_QUERY),
-                    severity: Literal["", "high", "medium"] = "", contradiction: bool = False,
-                    since: str = Query("", pattern=DATE), until: str = Query("", pattern=DATE),
-                    sort: Sort = "members", page: int = Query(1, ge=1, le=1_000_000)) -> dict[str, Any]:
-        query, rows, total, pages = story_list(q, source, severity, contradiction, since, until, sort, page)
+    def stories_api(query: views.StoryQuery = Depends(story_query)) -> dict[str, Any]:
+        rows, total, pages = story_list(query)
         return {"stories": [views.story_row_to_dict(r) for r in rows], "total": total, "page": query.page,
                 "pages": pages, "page_size": views.PAGE_SIZE, "count": len(site.rows), "notes": site.notes}
 
