@@ -81,6 +81,8 @@ def test_pair_api_is_the_compare_contract_with_top_changes(client):
     top = out["top_changes"][0]
     assert top["type"] == "contradiction" and top["label"] == "contradiction" and top["old"] == "did not approve"
     assert out["direction"] == "known" and len(out["top_changes"]) <= 5
+    backwards = client.get("/api/pair", params={"a": "tollgate-rewrite", "b": "tollgate-original"}).json()
+    assert backwards["direction"] == "reversed"
 
 
 def test_document_api_lists_its_stories(client):

@@ -78,7 +78,8 @@ class Site:
 
     def pair(self, a: str, b: str) -> tuple[Any, str | None]:
         """The comparison of stored documents ``a`` (A) and ``b`` (B), and the direction of the
-        story edge between them when they are one (``known``/``unknown``), else None."""
+        story edge between them when they are one ("known" / "unknown" when A is the parent,
+        "reversed" when B is), else None."""
         if a == b:
             raise InputError(a, "is the same document on both sides")
         with self.lock:
@@ -89,7 +90,8 @@ class Site:
                 for st in self.corpus.store.stories([owner[a]]):
                     for e in st.edges + st.cross_links:
                         if {e.source, e.target} == {a, b}:
-                            direction = "known" if e.directed and e.source == a else "unknown"
+                            # "reversed": B is the version A derived from (the page says so)
+                            direction = ("known" if e.directed else "unknown") if e.source == a else "reversed"
         return c, direction
 
     def document(self, doc_id: str) -> tuple[Any, dict[str, Any], list[str]]:
