@@ -57,7 +57,7 @@ def main() -> None:
     site = app.state.site
     rng = random.Random(args.seed)
     results: dict[str, list[float]] = {}
-    with TestClient(app) as client:
+    with TestClient(app, base_url="http://127.0.0.1") as client:
         def run(kind: str, url: str, params: dict | None = None) -> None:
             results.setdefault(kind, []).append(_time(client, url, params))
 

@@ -37,7 +37,7 @@ def client(store):
     from unspun.web import create_app
 
     digest = hashlib.sha256(store.read_bytes()).hexdigest()
-    with TestClient(create_app(store)) as c:
+    with TestClient(create_app(store), base_url="http://127.0.0.1") as c:
         yield c
     c.app.state.site.close()
     assert hashlib.sha256(store.read_bytes()).hexdigest() == digest, "serving must never write to the store"

@@ -133,7 +133,7 @@ class Corpus:
         self._sentvec_limit = 50_000
         self._styles: dict[str, float] = {}
         self._findings_memo: dict[tuple[str, str], list[dict[str, Any]]] = {}  # (source, target): a read-only store's findings
-        self._pair_memo: OrderedDict[tuple[str, str, bool], Comparison] = OrderedDict()
+        self._pair_memo: OrderedDict[tuple[str, str], Comparison] = OrderedDict()
 
     # --- lifecycle ----------------------------------------------------------------------
 
@@ -423,12 +423,11 @@ class Corpus:
         self._load_index()
         return bool(not self.verified.all() or self.store.stories_stale())
 
-    def story_summaries(self, *, cached_only: bool = True, limit_findings: int = 5) -> list[dict[str, Any]]:
+    def story_summaries(self, *, limit_findings: int = 5) -> list[dict[str, Any]]:
         """Every stored story as the ``stories`` contract gives it, with the findings already
-        cached in the store (``"findings": None`` for a story with a tree edge whose findings were
-        never computed). Costs one read of the store; computes nothing."""
-        if not cached_only:
-            return self.stories(findings=True, limit_findings=limit_findings)
+        known (cached in the store, or computed by this open corpus); ``"findings": None`` for a
+        story with a tree edge whose findings were never computed. One read of the store;
+        computes nothing."""
         self._stored_stories_ready()
         items = self.store.stories()
         meta = self.store.metadata([d for st in items for d in st.members])
@@ -439,13 +438,11 @@ class Corpus:
             for e in st.edges:
                 if e.kind == "unlinked":
                     continue
-                key = (e.source, e.target) if self.row.get(e.source, 0) < self.row.get(e.target, 0) else (e.target, e.source)
-                by_source = cached.get(key, {})
-                if e.source not in by_source and (e.source, e.target) not in self._findings_memo:
+                fs = self._known_findings(e.source, e.target, cached.get(self._pair_key(e.source, e.target)))
+                if fs is None:
                     found = None
                     break
-                fs = by_source[e.source] if e.source in by_source else self._findings_memo[(e.source, e.target)]
-                found[(e.source, e.target)] = [{**f, "pair": {"from": e.source, "to": e.target}} for f in fs]
+                found[(e.source, e.target)] = _along(fs, e.source, e.target)
             d = story_summary_to_dict(st, meta, found, limit_findings)
             if found is None:
                 d["findings"] = None
@@ -453,10 +450,11 @@ class Corpus:
         out.sort(key=lambda s: (-len(s["members"]), s["id"]))
         return out
 
-    def compare_stored(self, a: str, b: str, *, findings: bool = True) -> Comparison:
-        """Compare two stored documents (A = ``a``), with the stored sentence vectors; computed
-        once per open corpus and kept in memory (``PAIR_MEMO`` pairs)."""
-        key = (a, b, findings)
+    def compare_stored(self, a: str, b: str) -> Comparison:
+        """Compare two stored documents (A = ``a``) with findings, from the stored sentence vectors
+        (new ones are kept when the store is writable); computed once per open corpus and kept in
+        memory (``PAIR_MEMO`` pairs): a story's tree findings and its pair pages share it."""
+        key = (a, b)
         if key in self._pair_memo:
             self._pair_memo.move_to_end(key)
             return self._pair_memo[key]
@@ -466,12 +464,34 @@ class Corpus:
                 raise InputError(d, "no such document in this store")
         self._load_index()
         vectors, new = self._vectors(docs)
-        comparer = self._drift_comparer() if findings else self.comparer
-        c = comparer.compare_documents(docs[a], docs[b], vectors_a=vectors[a], vectors_b=vectors[b])
+        if not self.store.read_only:
+            self.store.add_sentence_vectors(new)
+        c = self._drift_comparer().compare_documents(docs[a], docs[b], vectors_a=vectors[a], vectors_b=vectors[b])
         self._pair_memo[key] = c
         while len(self._pair_memo) > PAIR_MEMO:
             self._pair_memo.popitem(last=False)
         return c
+
+    def edge_direction(self, a: str, b: str) -> str | None:
+        """How the story edge between stored documents ``a`` and ``b`` runs, seen from ``a``:
+        "known" / "unknown" when ``a`` is the parent (with or without evidence of direction),
+        "reversed" when ``b`` is; None when they are no edge (or cross-link) of one story."""
+        owner = self.store.story_of([a, b])
+        if not owner.get(a) or owner.get(a) != owner.get(b):
+            return None
+        for st in self.store.stories([owner[a]]):
+            for e in st.edges + st.cross_links:
+                if {e.source, e.target} == {a, b}:
+                    return ("known" if e.directed else "unknown") if e.source == a else "reversed"
+        return None
+
+    def document_with_stories(self, doc_id: str) -> tuple[Document, dict[str, Any], list[str]]:
+        """A stored document, its metadata row and the ids of the stories it is in."""
+        doc = self.store.document(doc_id)
+        if doc is None:
+            raise InputError(doc_id, "no such document in this store")
+        meta = self.store.metadata([doc_id]).get(doc_id, {})
+        return doc, meta, sorted(set(self.store.story_of([doc_id]).values()))
 
     def stories(self, *, findings: bool | None = None, limit_findings: int = 5) -> list[dict[str, Any]]:
         """Every stored story (documents with at least one rewrite in the corpus), largest first."""
@@ -532,24 +552,29 @@ class Corpus:
             self._styles.update({d: story_stage.machine_style(doc.text) for d, doc in self.store.documents(missing).items()})
         return {d: self._styles[d] for d in members if d in self._styles}
 
+    def _pair_key(self, x: str, y: str) -> tuple[str, str]:
+        """The stored pair's (a, b): the earlier-ingested document first."""
+        return (x, y) if self.row.get(x, 0) < self.row.get(y, 0) else (y, x)
+
+    def _known_findings(self, src: str, dst: str, stored: dict[str, list[dict[str, Any]]] | None) -> list[dict[str, Any]] | None:
+        """Findings of ``dst`` against ``src`` already at hand: cached on the stored pair
+        (``stored``: its findings by source), or computed by this open corpus; None otherwise."""
+        if stored and src in stored:
+            return stored[src]
+        return self._findings_memo.get((src, dst))
+
     def _edge_findings(self, src: str, dst: str) -> list[dict[str, Any]]:
-        """Drift findings of ``dst`` (B) against its source ``src`` (A), computed once and kept in the store."""
-        a, b = (src, dst) if self.row.get(src, 0) < self.row.get(dst, 0) else (dst, src)
+        """Drift findings of ``dst`` (B) against its source ``src`` (A), computed once and kept in
+        the store (or, read-only, in memory)."""
+        a, b = self._pair_key(src, dst)
         stored = self.store.pair_findings(a, b)
-        by_source = stored or {}
-        if src not in by_source and (src, dst) in self._findings_memo:
-            by_source[src] = self._findings_memo[(src, dst)]
-        if src not in by_source:
-            docs = self.store.documents([src, dst])
-            vectors, new = self._vectors(docs)
-            c = self._drift_comparer().compare_documents(docs[src], docs[dst], vectors_a=vectors[src], vectors_b=vectors[dst])
-            by_source[src] = [finding_to_dict(f) for f in c.findings]
-            self._findings_memo[(src, dst)] = by_source[src]
-            if not self.store.read_only:
-                self.store.add_sentence_vectors(new)
-                if stored is not None:
-                    self.store.set_findings(a, b, by_source)
-        return [{**f, "pair": {"from": src, "to": dst}} for f in by_source[src]]
+        found = self._known_findings(src, dst, stored)
+        if found is None:
+            found = [finding_to_dict(f) for f in self.compare_stored(src, dst).findings]
+            self._findings_memo[(src, dst)] = found
+            if stored is not None and not self.store.read_only:
+                self.store.set_findings(a, b, {**stored, src: found})
+        return _along(found, src, dst)
 
     def _drift_comparer(self) -> Comparer:
         if not hasattr(self, "_dc"):
@@ -610,3 +635,8 @@ class Corpus:
     def summary(self) -> dict[str, Any]:
         return {"documents": self.store.count("documents"), "pairs": self.store.count("pairs"),
                 "rejected": self.store.count("rejected"), "stories": self.store.count("stories")}
+
+
+def _along(findings: list[dict[str, Any]], src: str, dst: str) -> list[dict[str, Any]]:
+    """Findings as shown on a tree edge: each says which pair it compares."""
+    return [{**f, "pair": {"from": src, "to": dst}} for f in findings]

@@ -43,7 +43,7 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
-LOCAL_HOSTS = ["127.0.0.1", "localhost", "[::1]", "::1", "testserver"]
+LOCAL_HOSTS = ["127.0.0.1", "localhost", "[::1]", "::1"]
 MAX_QUERY = 200  # characters of a search or outlet filter
 DATE = r"^(\d{4}-\d{2}-\d{2})?$"
 Sort = Literal["members", "newest", "oldest", "severity", "title"]
@@ -78,30 +78,15 @@ class Site:
 
     def pair(self, a: str, b: str) -> tuple[Any, str | None]:
         """The comparison of stored documents ``a`` (A) and ``b`` (B), and the direction of the
-        story edge between them when they are one ("known" / "unknown" when A is the parent,
-        "reversed" when B is), else None."""
+        story edge between them (:meth:`unspun.corpus.Corpus.edge_direction`)."""
         if a == b:
             raise InputError(a, "is the same document on both sides")
         with self.lock:
-            c = self.corpus.compare_stored(a, b)
-            owner = self.corpus.store.story_of([a, b])
-            direction = None
-            if owner.get(a) and owner.get(a) == owner.get(b):
-                for st in self.corpus.store.stories([owner[a]]):
-                    for e in st.edges + st.cross_links:
-                        if {e.source, e.target} == {a, b}:
-                            # "reversed": B is the version A derived from (the page says so)
-                            direction = ("known" if e.directed else "unknown") if e.source == a else "reversed"
-        return c, direction
+            return self.corpus.compare_stored(a, b), self.corpus.edge_direction(a, b)
 
     def document(self, doc_id: str) -> tuple[Any, dict[str, Any], list[str]]:
         with self.lock:
-            doc = self.corpus.store.document(doc_id)
-            if doc is None:
-                raise InputError(doc_id, "no such document in this store")
-            meta = self.corpus.store.metadata([doc_id]).get(doc_id, {})
-            stories = sorted(set(self.corpus.store.story_of([doc_id]).values()))
-        return doc, meta, stories
+            return self.corpus.document_with_stories(doc_id)
 
     def close(self) -> None:
         self.corpus.close()
@@ -142,12 +127,20 @@ def create_app(db: str | Path, *, allowed_hosts: list[str] | None = None) -> Fas
             response.headers.setdefault(k, v)
         return response
 
+    def error(request: Request, message: str, status: int, title: str) -> Response:
+        """An error as JSON under /api/, else as a page (the message is escaped like any text)."""
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": message}, status_code=status)
+        return HTMLResponse(render_page("error.html", standalone=False, links=links, title=f"unspun: {title}",
+                                        message=message), status_code=status)
+
     @app.exception_handler(InputError)
     async def not_found(request: Request, exc: InputError) -> Response:
-        if request.url.path.startswith("/api/"):
-            return JSONResponse({"detail": str(exc)}, status_code=404)
-        return HTMLResponse(render_page("error.html", standalone=False, links=links, title="unspun: not found",
-                                        message=str(exc)), status_code=404)
+        return error(request, str(exc), 404, "not found")
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        return error(request, str(exc.detail), exc.status_code, "error")
 
     def html(template: str, **context: Any) -> HTMLResponse:
         return HTMLResponse(render_page(template, standalone=False, links=links, **context))
@@ -231,12 +224,5 @@ def create_app(db: str | Path, *, allowed_hosts: list[str] | None = None) -> Fas
     @app.get("/api/docs", response_class=HTMLResponse, include_in_schema=False)
     def api_docs() -> HTMLResponse:
         return html("api_docs.html", title="unspun: API", spec=app.openapi())
-
-    @app.exception_handler(HTTPException)
-    async def http_error(request: Request, exc: HTTPException) -> Response:
-        if request.url.path.startswith("/api/"):
-            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
-        return HTMLResponse(render_page("error.html", standalone=False, links=links, title="unspun: error",
-                                        message=str(exc.detail)), status_code=exc.status_code)
 
     return app
