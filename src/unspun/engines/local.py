@@ -288,14 +288,11 @@ class Corpus:
             known = self.store.known_pairs(ids)
             wanted: list[tuple[str, str]] = []
             found = self.candidates_many(rows, self.index.lead[rows], self.index.static[rows], [self.index.sigs[i] for i in rows])
-            for i, cands in zip(rows, found):
-                for j in cands:
-                    a, b = (self.ids[i], self.ids[j]) if i < j else (self.ids[j], self.ids[i])
-                    if not self._share_distinctive_name(a, b):
-                        continue  # could never become a story edge: do not spend a verification on it
-                    if (a, b) not in known:
-                        known.add((a, b))
-                        wanted.append((a, b))
+            for i, j in story_stage.worth_verifying(rows, found, self.names, self.stats()):
+                a, b = self.ids[i], self.ids[j]
+                if (a, b) not in known:
+                    known.add((a, b))
+                    wanted.append((a, b))
             pair_rows, new_vectors = self._verify(wanted)
             with self.store.transaction():
                 self.store.add_sentence_vectors(new_vectors)
@@ -372,9 +369,6 @@ class Corpus:
     def _is_edge(self, p: Pair) -> bool:
         """A stored pair is a story edge: its relation, after explain-away, is "rewrite"."""
         return self._relations()[0].get((p.a, p.b)) == "rewrite"
-
-    def _share_distinctive_name(self, a: str, b: str) -> bool:
-        return story_stage.share_distinctive_name(self.names[self.row[a]], self.names[self.row[b]], self.stats())
 
 
     def refresh_stories(self, *, progress: Progress | None = None) -> dict[str, int]:

@@ -4,19 +4,20 @@ calling the same kernels — it batches, distributes and writes; it decides noth
 Stages, each written as Parquet under ``OUT/<stage>/`` (Spark's ``_SUCCESS`` marks a complete
 stage; a re-run skips complete stages and resumes from the first incomplete one):
 
-1. ``documents`` — records (JSONL, or Parquet with the same fields as columns) in input order
-   (``seq``) → :func:`unspun.read.sources.raw_from_record` → :func:`unspun.pipeline.document_from_raw`
-   → :func:`unspun.represent.document_vectors` and the sentence embeddings
-   (:func:`unspun.represent.embed.encode_groups`, one group per document: batch-independent), in
+1. ``documents`` (and ``rejected``) — records (JSONL lines, Parquet rows with the same fields as
+   columns, WARC responses) in input order (``seq``) → :func:`unspun.read.sources.raw_from_record`
+   → :func:`unspun.pipeline.document_from_raw` → :func:`unspun.represent.document_vectors`, in
    ``mapPartitions`` with the models loaded once per Python worker from the locally built files.
    Rows are :func:`unspun.store.document_row`. Then, as DataFrame operations: a repeated id keeps
    its first record (a later one with other content is rejected, as locally); ``copy_of`` names the
    first document with the same extracted text.
-2. ``candidates`` — corpus statistics (name document frequencies) as an aggregate; the candidate
-   index (:class:`unspun.candidates.Index`, exact search) broadcast to the workers, each searching
-   a slice of the documents with :func:`unspun.candidates.search` and keeping the pairs that pass
-   :func:`unspun.stories.share_distinctive_name`, exactly as the local engine does.
-3. ``pairs`` — each candidate pair joined with both documents and verified in ``mapPartitions``
+2. ``candidates`` — corpus statistics (name document frequencies) as an aggregate; exact search
+   (the candidate index broadcast, each task searching a slice of the documents with
+   :func:`unspun.candidates.search`) or blocked search (LSH buckets, see ``BLOCK_TABLES``); then
+   :func:`unspun.stories.worth_verifying`, exactly as the local engine does.
+3. ``vectors`` and ``pairs`` — the sentence embeddings of the documents in candidate pairs
+   (:func:`unspun.represent.embed.encode_groups`, one group per document: batch-independent), then
+   each pair joined with both documents and verified in ``mapPartitions``
    (:meth:`unspun.pipeline.Comparer.compare_documents` → :func:`unspun.stories.pair_from` →
    :func:`unspun.store.pair_row`).
 
@@ -39,6 +40,7 @@ import os
 import sys
 import time
 from dataclasses import asdict, dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -160,9 +162,7 @@ def _documents_partition(rows: Iterator[Any], corpus: dict[str, Any]) -> Iterato
         docs = [d for _, _, d in batch]
         dvs = document_vectors(docs, comparer.encoder, static)
         for (seq, raw, doc), dv in zip(batch, dvs):
-            row = document_row(raw, doc, dv, seq, None)
-            row.update(stage=None, reason=None, where=None)
-            yield row
+            yield document_row(raw, doc, dv, seq, None)
         batch.clear()
 
     for r in rows:
@@ -216,7 +216,7 @@ def _records(spark, inputs: list[str], max_bytes: int | None = None):  # noqa: A
         p = Path(path)
         if not p.exists():
             raise InputError(path, "no such file or directory")
-        if p.suffix == ".parquet" or (p.is_dir() and any(p.glob("*.parquet"))):
+        if kind_of(str(p)) == "parquet" or (p.is_dir() and any(p.glob("*.parquet"))):
             df = spark.read.parquet(str(p))
             rdd = df.rdd.zipWithIndex().map(
                 lambda x, name=str(p): (f"{name}#{x[1] + 1}", "record", json.dumps(x[0].asDict(), default=str)))
@@ -250,8 +250,8 @@ def _stage_documents(spark, inputs: list[str], out: Path, options: SparkOptions)
     records = _records(spark, inputs, corpus.get("max_bytes")).repartition(options.task_count())
     schema = _document_schema()
     names = [f.name for f in schema.fields]
-    rows = records.mapPartitions(lambda it: ({k: r.get(k) for k in names} for r in _documents_partition(it, corpus)))
-    df = spark.createDataFrame(rows.map(lambda d: tuple(d[k] for k in names)), schema).cache()
+    rows = records.mapPartitions(lambda it: (tuple(r.get(k) for k in names) for r in _documents_partition(it, corpus)))
+    df = spark.createDataFrame(rows, schema).cache()
     good = df.where(F.col("reason").isNull())
     first = Window.partitionBy("doc_id").orderBy("seq")
     ranked = good.withColumn("_rank", F.row_number().over(first)).withColumn("_first_hash", F.first("content_hash").over(first))
@@ -282,17 +282,14 @@ def _search_slice(bounds: Iterator[tuple[int, int]], shared: Any, corpus: dict[s
         _MODELS.update(index_of=data["token"], index=candidate_stage.Index.build(data["lead"], data["static"], data["sigs"], ann="exact"))
     index = _MODELS["index"]
     o = CorpusOptions(**corpus)
-    ids, names, stats = data["ids"], data["names"], data["stats"]
+    ids = data["ids"]
     for lo, hi in bounds:
         rows = list(range(lo, hi))
         found = candidate_stage.search(index, rows, data["lead"][lo:hi], data["static"][lo:hi], data["sigs"][lo:hi],
                                        lead_k=o.lead_k, lead_min=o.lead_min, static_k=o.static_k, static_min=o.static_min,
                                        minhash_min=o.minhash_min, max_candidates=o.max_candidates)
-        for i, cands in zip(rows, found):
-            for j in cands:
-                a, b = (i, j) if i < j else (j, i)
-                if story_stage.share_distinctive_name(names[a], names[b], stats):
-                    yield ids[a], ids[b]
+        for a, b in story_stage.worth_verifying(rows, found, data["names"], data["stats"]):
+            yield ids[a], ids[b]
 
 
 def _stats(docs: Any, n: int) -> Any:  # noqa: ANN401
@@ -306,7 +303,7 @@ def _stats(docs: Any, n: int) -> Any:  # noqa: ANN401
 
 
 def _stage_candidates(spark, out: Path, options: SparkOptions) -> None:  # noqa: ANN001
-    from unspun.store import from_blob
+    from unspun.store import stacked_vectors
 
     docs = spark.read.parquet(str(out / "documents"))
     n = docs.count()
@@ -315,15 +312,10 @@ def _stage_candidates(spark, out: Path, options: SparkOptions) -> None:  # noqa:
         found = _blocked_pairs(spark, docs, stats, options)
     else:
         rows = docs.select("seq", "doc_id", "lead", "static", "minhash", "names").orderBy("seq").collect()
+        lead, static, sigs = stacked_vectors(rows)
         shared = spark.sparkContext.broadcast({
-            "token": os.urandom(8).hex(),
-            "ids": [r["doc_id"] for r in rows],
-            "lead": np.stack([from_blob(r["lead"]) for r in rows]) if rows else np.zeros((0, 384), np.float32),
-            "static": (np.stack([from_blob(r["static"], "<f2").astype(np.float32) for r in rows]) if rows
-                       else np.zeros((0, 256), np.float32)),
-            "sigs": [from_blob(r["minhash"], "<u4") for r in rows],
-            "names": [frozenset(json.loads(r["names"] or "[]")) for r in rows],
-            "stats": stats,
+            "token": os.urandom(8).hex(), "ids": [r["doc_id"] for r in rows], "lead": lead, "static": static, "sigs": sigs,
+            "names": [frozenset(json.loads(r["names"] or "[]")) for r in rows], "stats": stats,
         })
         corpus = options.corpus
         slices = [(lo, min(lo + SEARCH_CHUNK, n)) for lo in range(0, n, SEARCH_CHUNK)]
@@ -358,7 +350,7 @@ def _search_buckets(groups: Iterator[Any], corpus: dict[str, Any]) -> Iterator[t
     within the bucket), as (seq, JSON of the ranked lists with seqs for rows)."""
     from unspun import candidates as candidate_stage
     from unspun.engines.local import CorpusOptions
-    from unspun.store import from_blob
+    from unspun.store import stacked_vectors
 
     o = CorpusOptions(**corpus)
     for g in groups:
@@ -366,9 +358,7 @@ def _search_buckets(groups: Iterator[Any], corpus: dict[str, Any]) -> Iterator[t
         if len(members) < 2:
             continue
         seqs = [m["seq"] for m in members]
-        lead = np.stack([from_blob(m["lead"]) for m in members])
-        static = np.stack([from_blob(m["static"], "<f2").astype(np.float32) for m in members])
-        sigs = [from_blob(m["minhash"], "<u4") for m in members]
+        lead, static, sigs = stacked_vectors(members)
         index = candidate_stage.Index.build(lead, static, sigs, ann="exact")
         for lo in range(0, len(members), SEARCH_CHUNK):
             rows = list(range(lo, min(lo + SEARCH_CHUNK, len(members))))
@@ -443,16 +433,10 @@ def _vectors_partition(rows: Iterator[Any], corpus: dict[str, Any]) -> Iterator[
     from unspun.store import document_from_row, to_blob
 
     comparer, _, _ = _models(corpus)
-    batch: list[Any] = []
-    for r in rows:
-        batch.append(document_from_row({k: r[k] for k in _SIDE}))
-        if len(batch) >= TASK_BATCH:
-            yield from ((d.id, to_blob(np.asarray(m), "<f2")) for d, m in
-                        zip(batch, encode_groups(comparer.encoder, [[s.text for s in d.sentences] for d in batch])))
-            batch = []
-    if batch:
-        yield from ((d.id, to_blob(np.asarray(m), "<f2")) for d, m in
-                    zip(batch, encode_groups(comparer.encoder, [[s.text for s in d.sentences] for d in batch])))
+    docs = (document_from_row({k: r[k] for k in _SIDE}) for r in rows)
+    while batch := list(islice(docs, TASK_BATCH)):
+        mats = encode_groups(comparer.encoder, [[s.text for s in d.sentences] for d in batch])
+        yield from ((d.id, to_blob(np.asarray(m), "<f2")) for d, m in zip(batch, mats))
 
 
 def _verify_partition(rows: Iterator[Any], corpus: dict[str, Any]) -> Iterator[tuple]:

@@ -248,9 +248,7 @@ class Store:
         """All documents' ids, lead vectors, static vectors, MinHash signatures, verified flags, names and sources, in seq order."""
         rows = self._rows("SELECT doc_id, lead, static, minhash, verified, names, source FROM documents ORDER BY seq")
         ids = [r["doc_id"] for r in rows]
-        lead = np.stack([from_blob(r["lead"]) for r in rows]) if rows else np.zeros((0, 384), np.float32)
-        static = np.stack([from_blob(r["static"], "<f2").astype(np.float32) for r in rows]) if rows else np.zeros((0, 256), np.float32)
-        sigs = [from_blob(r["minhash"], "<u4") for r in rows]
+        lead, static, sigs = stacked_vectors(rows)
         verified = np.array([bool(r["verified"]) for r in rows], dtype=bool)
         names = [json.loads(r["names"]) if r["names"] else [] for r in rows]
         return ids, lead, static, sigs, verified, names, [r["source"] for r in rows]
@@ -496,6 +494,15 @@ def document_from_row(row: dict[str, Any]) -> Document:
     rem = tuple(Removed(x["text"], x["reason"]) for x in json.loads(removed)) if removed else ()
     meta = {k: row[k] for k in ("source", "url", "published", "path", "format") if row[k]}
     return Document(id=row["doc_id"], text=text, title=row["title"], sentences=sentences, removed=rem, meta=meta)
+
+
+def stacked_vectors(rows: list[Any]) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+    """The candidate vectors of document rows (anything indexable by ``lead``, ``static``,
+    ``minhash``), as the candidate index takes them: lead and static matrices (float32; static is
+    stored as float16) and the MinHash signatures."""
+    lead = np.stack([from_blob(r["lead"]) for r in rows]) if rows else np.zeros((0, 384), np.float32)
+    static = np.stack([from_blob(r["static"], "<f2").astype(np.float32) for r in rows]) if rows else np.zeros((0, 256), np.float32)
+    return lead, static, [from_blob(r["minhash"], "<u4") for r in rows]
 
 
 def run_files(out: str | os.PathLike) -> dict[str, list[str]]:

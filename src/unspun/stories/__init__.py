@@ -97,6 +97,18 @@ def share_distinctive_name(names_a: frozenset[str], names_b: frozenset[str], sta
     return len(na) < 2 or len(nb) < 2 or bool(na & nb)
 
 
+def worth_verifying(rows: Iterable[int], found: Iterable[Iterable[int]], names: list[frozenset[str]] | Any,
+                    stats: CorpusStats) -> Iterable[tuple[int, int]]:
+    """Kernel: the candidates of each query row as pairs of rows (earlier row first) that could
+    become a story edge — the rest would fail :func:`share_distinctive_name` whatever the aligner
+    says, so no engine spends a verification on them. ``names[row]``: that document's names."""
+    for i, cands in zip(rows, found):
+        for j in cands:
+            a, b = (i, j) if i < j else (j, i)
+            if share_distinctive_name(names[a], names[b], stats):
+                yield a, b
+
+
 SAME_SOURCE_LEAD_MIN = 0.8
 """Two articles from the same outlet are one story only when one republishes the other: its
 linked sentences are mostly copied or edited *and* the leads correspond (a link between the
