@@ -99,7 +99,7 @@ class SparkOptions:
             return self.partitions
         if self.master.startswith("local["):
             inner = self.master[6:-1]
-            cores = os.cpu_count() or 2 if inner == "*" else int(inner or 1)
+            cores = (os.cpu_count() or 2) if inner == "*" else int(inner or 1)
             return max(2, 2 * cores)
         return 200
 

@@ -96,7 +96,7 @@ def environment():  # noqa: ANN201 - jinja2 is imported lazily (import unspun st
         lstrip_blocks=True,
     )
     env.globals.update(safe_url=safe_url, SEVERITY_WORDS=views.SEVERITY_WORDS, KIND_LABELS=views.KIND_LABELS,
-                       finding_label=views.finding_label, describe_finding=views.describe_finding)
+                       finding_label=views.finding_label)
     return env
 
 

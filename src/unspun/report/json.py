@@ -122,23 +122,31 @@ def batch_result_to_dict(item_id: Any, result: Comparison | Exception) -> dict[s
     return {"id": item_id, "error": {"message": str(result), "exit_code": getattr(result, "exit_code", 1)}}
 
 
+def outlets_and_dates(members: list[dict[str, Any]]) -> tuple[list[str], list[str] | None]:
+    """The outlets of a story's members (sorted) and the span of their publication dates (ISO,
+    None when none is dated); ``members`` are member rows (``source``, ``published``)."""
+    from unspun.stories import parse_date
+
+    dates = sorted(d for d in (parse_date(m.get("published")) for m in members) if d)
+    return (sorted({m["source"] for m in members if m.get("source")}),
+            [dates[0].isoformat(), dates[-1].isoformat()] if dates else None)
+
+
 def story_summary_to_dict(story: Story, meta: dict[str, dict[str, Any]],
                           findings: dict[tuple[str, str], list[dict[str, Any]]] | None, limit: int) -> dict[str, Any]:
     """One entry of the ``stories`` contract: members, origin, outlets, date span, tree relations,
     related coverage and the ``limit`` most serious (medium/high) findings along the tree."""
-    from unspun.stories import parse_date
-
     members = list(story.members)
     found = [f for fs in (findings or {}).values() for f in fs if f["severity"] != "low"]
     found = sorted(found, key=lambda f: most_serious_first(f["severity"], f["confidence"]))[:limit]
-    dates = sorted(d for d in (parse_date(meta[m].get("published")) for m in members) if d)
+    sources, date_span = outlets_and_dates([meta[m] for m in members])
     return {
         "id": story.id,
         "members": [member_to_dict(meta[m]) for m in members],
         "origin": story.origin,
         "origin_reason": story.origin_reason,
-        "sources": sorted({meta[m]["source"] for m in members if meta[m].get("source")}),
-        "date_span": [dates[0].isoformat(), dates[-1].isoformat()] if dates else None,
+        "sources": sources,
+        "date_span": date_span,
         "relations": [_relation(e) for e in story.edges],
         "related": list(story.related),
         "related_documents": list(story.related_documents),

@@ -88,17 +88,20 @@ class PairView:
     direction: str | None = None  # "known" / "unknown" when the pair is a story edge
 
 
-def _side(doc: Document, ids: list[int] | tuple[int, ...], tagged: list[tuple[int, int]] | None, tag: str,
-          marks: list[tuple[int, int, str]]) -> tuple[tuple[Piece, ...], str]:
-    """Pieces of sentences ``ids`` joined by spaces, and the joined text; ``tagged`` ranges are in
-    joined-text offsets, ``marks`` in document offsets (mapped here)."""
-    parts, offsets, pos = [], [], 0
+def _joined(doc: Document, ids: list[int] | tuple[int, ...]) -> tuple[str, list[int]]:
+    """Sentences ``ids`` joined by spaces, and where each starts in the joined text."""
+    offsets, pos = [], 0
     for i in ids:
-        t = doc.sentences[i].text
         offsets.append(pos)
-        parts.append(t)
-        pos += len(t) + 1
-    text = " ".join(parts)
+        pos += len(doc.sentences[i].text) + 1
+    return " ".join(doc.sentences[i].text for i in ids), offsets
+
+
+def _side(doc: Document, ids: list[int] | tuple[int, ...], tagged: list[tuple[int, int]] | None, tag: str,
+          marks: list[tuple[int, int, str]], joined: tuple[str, list[int]] | None = None) -> tuple[Piece, ...]:
+    """Pieces of sentences ``ids`` joined by spaces (``joined`` when already at hand); ``tagged``
+    ranges are in joined-text offsets, ``marks`` in document offsets (mapped here)."""
+    text, offsets = joined or _joined(doc, ids)
     local = []
     for s, e, fid in marks:
         for k, i in enumerate(ids):
@@ -106,7 +109,7 @@ def _side(doc: Document, ids: list[int] | tuple[int, ...], tagged: list[tuple[in
             lo, hi = max(s, sent.start), min(e, sent.end)
             if lo < hi:
                 local.append((offsets[k] + lo - sent.start, offsets[k] + hi - sent.start, fid))
-    return tuple(marked_pieces(text, tagged or [], tag, local)), text
+    return tuple(marked_pieces(text, tagged or [], tag, local))
 
 
 def _marks(findings: list[tuple[str, Finding]], side: str) -> list[tuple[int, int, str]]:
@@ -130,14 +133,13 @@ def pair_view(c: Comparison, *, direction: str | None = None) -> PairView:
     row_of: dict[str, str] = {}
     for k, (kind, a_ids, b_ids, sim) in enumerate(alignment_rows(c)):
         anchor = f"row-{k + 1}"
-        dels = ins = None
-        if a_ids and b_ids and kind != "copied":
-            dels, ins = word_diff(_side(c.a, a_ids, None, "del", [])[1], _side(c.b, b_ids, None, "ins", [])[1])
+        ja, jb = _joined(c.a, a_ids), _joined(c.b, b_ids)
+        dels, ins = word_diff(ja[0], jb[0]) if a_ids and b_ids and kind != "copied" else (None, None)
         here = [fid for fid, f in serious if set(f.a) & set(a_ids) or set(f.b) & set(b_ids)]
         for fid in here:
             row_of.setdefault(fid, anchor)
-        laid_out.append((anchor, kind, a_ids, b_ids, _side(c.a, a_ids, dels, "del", marks_a)[0],
-                         _side(c.b, b_ids, ins, "ins", marks_b)[0], sim, here))
+        laid_out.append((anchor, kind, a_ids, b_ids, _side(c.a, a_ids, dels, "del", marks_a, ja),
+                         _side(c.b, b_ids, ins, "ins", marks_b, jb), sim, here))
 
     views = {fid: _finding_view(c, fid, f, row_of.get(fid)) for fid, f in anchored}
     rows = [RowView(anchor, kind, KIND_LABELS.get(kind, kind), tuple(a_ids), tuple(b_ids), a_p, b_p, sim,
@@ -151,8 +153,8 @@ def pair_view(c: Comparison, *, direction: str | None = None) -> PairView:
 
 
 def _finding_view(c: Comparison, fid: str, f: Finding, row: str | None) -> FindingView:
-    a_pieces = _side(c.a, f.a, None, "del", _marks([(fid, f)], "a"))[0] if f.a else ()
-    b_pieces = _side(c.b, f.b, None, "ins", _marks([(fid, f)], "b"))[0] if f.b else ()
+    a_pieces = _side(c.a, f.a, None, "del", _marks([(fid, f)], "a")) if f.a else ()
+    b_pieces = _side(c.b, f.b, None, "ins", _marks([(fid, f)], "b")) if f.b else ()
     return FindingView(fid, f.type, finding_label(f.type), f.severity, f.confidence, f.explanation, f.old, f.new,
                        a_pieces, b_pieces, row, f.basis)
 
@@ -205,18 +207,15 @@ class StoryRow:
     findings_known: bool
 
 
+# The list's orders: (key, descending). Ties keep id order (the sorts are stable).
 SORTS = {
-    "members": lambda r: (-r.members, r.id),
-    "newest": lambda r: (r.last is None, "" if r.last is None else _neg_iso(r.last), r.id),
-    "oldest": lambda r: (r.first is None, r.first or "", r.id),
-    "severity": lambda r: (most_serious_first(r.worst["severity"], r.worst["confidence"]) if r.worst else (9, 0.0), r.id),
-    "title": lambda r: (r.title.casefold(), r.id),
+    "members": (lambda r: r.members, True),
+    "newest": (lambda r: r.last or "", True),  # undated stories last
+    "oldest": (lambda r: (r.first is None, r.first or ""), False),
+    "severity": (lambda r: most_serious_first(r.worst["severity"], r.worst["confidence"]) if r.worst else (9, 0.0), False),
+    "title": (lambda r: r.title.casefold(), False),
 }
 PAGE_SIZE = 25
-
-
-def _neg_iso(iso: str) -> tuple[int, ...]:
-    return tuple(-ord(ch) for ch in iso)
 
 
 def story_row(summary: dict[str, Any]) -> StoryRow:
@@ -236,11 +235,12 @@ def story_row(summary: dict[str, Any]) -> StoryRow:
 
 def story_row_of(story: dict[str, Any]) -> StoryRow:
     """A story list row from a full ``story`` contract (with findings along its edges, or none)."""
-    dates = sorted(d for d in (_date(m.get("published")) for m in story["members"]) if d)
+    from unspun.report.json import outlets_and_dates
+
+    sources, date_span = outlets_and_dates(story["members"])
     edges = story.get("edges", [])
     computed = all("findings" in e for e in edges)
-    return story_row({**story, "sources": sorted({m["source"] for m in story["members"] if m.get("source")}),
-                      "date_span": [dates[0].isoformat(), dates[-1].isoformat()] if dates else None,
+    return story_row({**story, "sources": sources, "date_span": date_span,
                       "findings": [f for e in edges for f in e.get("findings", [])] if computed else None})
 
 
@@ -278,7 +278,9 @@ def select_stories(rows: list[StoryRow], query: StoryQuery) -> tuple[list[StoryR
         if query.until and (r.first is None or r.first > query.until):
             continue
         out.append(r)
-    out.sort(key=SORTS.get(query.sort, SORTS["members"]))
+    key, descending = SORTS.get(query.sort, SORTS["members"])
+    out.sort(key=lambda r: r.id)
+    out.sort(key=key, reverse=descending)
     start = (max(1, query.page) - 1) * PAGE_SIZE
     return out[start: start + PAGE_SIZE], len(out)
 
