@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,15 +17,24 @@ from typing import Any
 import click
 
 from unspun import config
-from unspun.errors import EXIT_INTERNAL, EXIT_OK, EXIT_PARTIAL, InputError, UnspunError
+from unspun.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_PARTIAL, InputError, UnspunError
 from unspun.report.json import comparison_to_dict
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
 def _fail(exc: UnspunError) -> None:
-    click.echo(f"unspun: error: {exc}", err=True)
+    click.echo(f"unspun: error: {one_line(str(exc))}", err=True)
     sys.exit(exc.exit_code)
+
+
+def one_line(text: str) -> str:
+    """A message that may quote hostile names (a file name with a newline, control characters)
+    as one printable line: control characters are shown escaped (``\\n``)."""
+    return _CONTROL.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def _emit_json(obj: Any) -> None:
@@ -38,7 +48,8 @@ def main() -> None:
 
     \b
     Exit codes: 0 ok, 1 internal error, 2 usage error, 3 bad input file,
-    4 missing optional extra or model, 5 batch finished with rejected items.
+    4 missing optional extra or model, 5 batch finished with rejected items,
+    6 store busy (another process is writing it), 130 interrupted.
     """
 
 
@@ -143,6 +154,15 @@ def _source(arg: str):  # noqa: ANN202
     return _Stdin() if arg == "-" else Path(arg)
 
 
+def _count_lines(path: Path) -> int:
+    """Lines of a file, read in 1 MB blocks (for the progress bar)."""
+    n = 0
+    with path.open("rb") as f:
+        while block := f.read(1 << 20):
+            n += block.count(b"\n")
+    return n
+
+
 def _atomic_write(path: Path, text: str) -> None:
     """Write next to the target and rename, so a failure never leaves half a file."""
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
@@ -161,36 +181,45 @@ def _batch(pairs_path: str, output: str | None, opts) -> int:  # noqa: ANN001
     from unspun.pipeline import Comparer, compare_lines
 
     if pairs_path == "-":
-        lines = sys.stdin.read().splitlines()
+        stream, total = sys.stdin.buffer, None
     else:
         p = Path(pairs_path)
         if not p.is_file():
             raise InputError(pairs_path, "no such file" if not p.exists() else "not a regular file")
         try:
-            lines = p.read_text(encoding="utf-8").splitlines()
-        except UnicodeDecodeError:
-            raise InputError(pairs_path, "is not UTF-8 JSON Lines") from None
+            stream = p.open("rb")
+            total = _count_lines(p)
+        except OSError as exc:
+            raise InputError(pairs_path, f"cannot be read ({exc.strerror or exc})") from None
     comparer = Comparer(opts)
     for w in comparer.warnings:
         click.echo(f"unspun: warning: {w}", err=True)
+    out: Any = sys.stdout
+    if output:
+        try:
+            out = open(output, "w", encoding="utf-8")
+        except OSError as exc:
+            raise InputError(output, f"cannot write the results ({exc.strerror or exc})") from None
     from unspun.report.json import batch_result_to_dict
 
-    out = open(output, "w", encoding="utf-8") if output else sys.stdout
-    failed = 0
+    failed = done = 0
     base = Path(pairs_path).parent if pairs_path != "-" else Path.cwd()
     try:
         with Progress(transient=True, disable=not sys.stderr.isatty(), console=_stderr_console()) as progress:
-            task = progress.add_task("comparing", total=len(lines))
-            for item_id, result in compare_lines(comparer, lines, pairs_path, base):
+            task = progress.add_task("comparing", total=total)
+            for item_id, result in compare_lines(comparer, enumerate(stream, 1), pairs_path, base):
                 progress.advance(task)
+                done += 1
                 failed += isinstance(result, UnspunError)
                 out.write(json.dumps(batch_result_to_dict(item_id, result), ensure_ascii=False) + "\n")
                 out.flush()
     finally:
         if output:
             out.close()
+        if stream is not sys.stdin.buffer:
+            stream.close()
     if failed:
-        click.echo(f"unspun: {failed} of {len(lines)} pair(s) rejected; see their 'error' results", err=True)
+        click.echo(f"unspun: {failed} of {done} pair(s) rejected; see their 'error' results", err=True)
     return EXIT_PARTIAL if failed else EXIT_OK
 
 
@@ -207,10 +236,28 @@ def _print_notes(notes: list[str]) -> None:
         click.echo(f"unspun: note: {n}", err=True)
 
 
-def _corpus(db: str, *, create: bool, **options):  # noqa: ANN003, ANN202
-    from unspun.corpus import Corpus, CorpusOptions
+def _corpus(db: str, *, create: bool, wait: float = 0.0, **options):  # noqa: ANN003, ANN202
+    """The local engine over ``db``. ``wait``: seconds a writer (ingest, import) waits for a lock
+    another process holds (``serve`` holds it only while it answers a request); readers fail at
+    once with :class:`~unspun.errors.StoreBusy`."""
+    import time
 
-    return Corpus(db, CorpusOptions(**options), create=create)
+    from unspun.corpus import Corpus, CorpusOptions
+    from unspun.errors import StoreBusy
+
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return Corpus(db, CorpusOptions(**options), create=create)
+        except StoreBusy:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(WRITER_RETRY)
+
+
+# Seconds between a writer's attempts to take a busy store, and how long it keeps trying.
+WRITER_RETRY = 0.2
+WRITER_WAIT = 10.0
 
 
 @main.command(context_settings=CONTEXT)
@@ -234,7 +281,7 @@ def ingest(paths, db, as_json, no_stories, batch_size, max_bytes, ann) -> None: 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     try:
-        corpus = _corpus(db, create=True, batch_size=batch_size, max_bytes=max_bytes, ann=ann)
+        corpus = _corpus(db, create=True, wait=WRITER_WAIT, batch_size=batch_size, max_bytes=max_bytes, ann=ann)
     except UnspunError as exc:
         _fail(exc)
         return
@@ -266,10 +313,11 @@ def ingest(paths, db, as_json, no_stories, batch_size, max_bytes, ann) -> None: 
 
 def _print_ingest(out: dict) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = Console()
-    t = Table(title=f"ingest into {out['store']['path']}", show_header=False)
+    t = Table(title=escape(f"ingest into {out['store']['path']}"), show_header=False)
     for k in ("read", "added", "duplicates", "copies"):
         t.add_row(k, str(out[k]))
     t.add_row("rejected", str(len(out["rejected"])))
@@ -278,7 +326,7 @@ def _print_ingest(out: dict) -> None:
     t.add_row("time", f"{out['seconds']['documents']} s documents, {out['seconds']['stories']} s stories")
     console.print(t)
     for r in out["rejected"][:20]:
-        console.print(f"[yellow]rejected[/] {r['source']}: {r['reason']} ({r['stage']})")
+        console.print(f"[yellow]rejected[/] {escape(one_line(r['source']))}: {escape(one_line(r['reason']))} ({r['stage']})")
     if len(out["rejected"]) > 20:
         console.print(f"... and {len(out['rejected']) - 20} more (use --json for all)")
 
@@ -447,7 +495,7 @@ def import_cmd(out, db, as_json) -> None:  # noqa: ANN001
         from unspun.store import run_files
 
         run_files(out)  # a missing or incomplete run is refused before the store is touched
-        with _corpus(db, create=True) as corpus:
+        with _corpus(db, create=True, wait=WRITER_WAIT) as corpus:
             added = corpus.store.import_run(out)
             if added.pop("stories_from_run"):
                 counts = {"stories": corpus.store.count("stories"), "from_run": True}
@@ -480,15 +528,31 @@ def _stderr_console():  # noqa: ANN202
 
 
 def run() -> None:  # pragma: no cover - console entry for unexpected errors
+    """The console entry: click's own handling, except that Ctrl-C exits 130 (click would print
+    "Aborted!" and exit 1) and an unexpected exception is one line, not a traceback."""
     try:
-        main()
+        main.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        _interrupted()
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
     except UnspunError as exc:
         _fail(exc)
     except KeyboardInterrupt:
-        click.echo("unspun: interrupted", err=True)
-        sys.exit(130)
-    except Exception as exc:  # a bug: say so in one line, keep the traceback for --debug users
+        _interrupted()
+    except BrokenPipeError:  # the reader went away (`unspun stories | head`): not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(EXIT_OK)
+    except Exception as exc:  # a bug: say so in one line
+        if type(exc).__name__ == "InterruptException" or str(exc).startswith("Query interrupted"):
+            _interrupted()  # DuckDB turns Ctrl-C during a query into its own exception, keep the traceback for --debug users
         if os.environ.get("UNSPUN_DEBUG"):
             raise
-        click.echo(f"unspun: internal error: {type(exc).__name__}: {exc} (set UNSPUN_DEBUG=1 for a traceback)", err=True)
+        click.echo(f"unspun: internal error: {type(exc).__name__}: {one_line(str(exc))} (set UNSPUN_DEBUG=1 for a traceback)", err=True)
         sys.exit(EXIT_INTERNAL)
+
+
+def _interrupted() -> None:
+    click.echo("unspun: interrupted (nothing half-written is kept: committed batches stay, rerun to resume)", err=True)
+    sys.exit(EXIT_INTERRUPTED)

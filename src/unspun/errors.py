@@ -9,6 +9,8 @@ Exit codes are part of the CLI contract (documented in the README):
 3     input error: missing, empty, binary, undecodable or too-large file
 4     a required optional extra or built model is missing
 5     batch finished, but some items were rejected (see their results)
+6     the store is being written by another process: retry when it finishes
+130   interrupted (Ctrl-C); nothing half-written is left
 ====  =========================================================
 """
 
@@ -20,6 +22,8 @@ EXIT_USAGE = 2
 EXIT_INPUT = 3
 EXIT_MISSING_EXTRA = 4
 EXIT_PARTIAL = 5
+EXIT_BUSY = 6
+EXIT_INTERRUPTED = 130
 
 
 class UnspunError(Exception):
@@ -37,6 +41,17 @@ class InputError(UnspunError):
         self.source = source
         self.problem = problem
         super().__init__(f"{source}: {problem}")
+
+
+class StoreBusy(InputError):
+    """The store is locked by another process (DuckDB: one writer, or many readers, not both)."""
+
+    exit_code = EXIT_BUSY
+
+    def __init__(self, source: str, pid: int | None) -> None:
+        who = f"PID {pid}" if pid else "another process"
+        super().__init__(source, f"store is being written by {who}; retry when it finishes")
+        self.pid = pid
 
 
 class OptionsError(UnspunError, ValueError):

@@ -10,10 +10,11 @@ import dataclasses
 import hashlib
 import json
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Union
+from typing import Any, Iterable, Iterator, Union
 
 from unspun import align as align_stage
 from unspun import segment as segment_stage
@@ -22,8 +23,10 @@ from unspun.align.scores import lead_text, name_set, pair_features, scores
 from unspun.drift import DriftOptions
 from unspun.errors import InputError, MissingExtra, ModelNotBuilt, OptionsError, UnspunError
 from unspun.extract import ExtractOptions, extract
+from unspun.limits import MAX_DOCUMENT_CHARS, MAX_ID_CHARS, MAX_SENTENCES
 from unspun.read import read_path, read_text
-from unspun.records import Comparison, Document, RawDocument
+from unspun.read.decode import storable
+from unspun.records import Comparison, Document, RawDocument, Rejected
 from unspun.represent import featurize
 from unspun.represent.text import words
 from unspun.segment import SegmentOptions, segment
@@ -75,11 +78,33 @@ def load(source: Source, *, doc_id: str | None = None, options: CompareOptions |
 
 
 def document_from_raw(raw: RawDocument, options: CompareOptions | None = None) -> Document:
-    """Stages 2-3 (extract, segment) for one raw document."""
+    """Stages 2-3 (extract, segment) for one raw document, held to the limits of
+    :mod:`unspun.limits` (over one: :class:`InputError` naming it). Sentences split at
+    ``max_chars`` are counted in ``meta["split_sentences"]`` (a warning in comparisons)."""
     opts = options or CompareOptions()
     ex = extract(raw, opts.extract)
+    if len(ex.text) > MAX_DOCUMENT_CHARS:
+        raise InputError(raw.id, f"document is too long after extraction ({len(ex.text):,} characters; "
+                                 f"the limit is {MAX_DOCUMENT_CHARS:,})")
     sentences = segment(ex.text, opts.segment)
-    return Document(id=raw.id, text=ex.text, title=ex.title, sentences=sentences, removed=ex.removed, meta=ex.meta)
+    if len(sentences) > MAX_SENTENCES:
+        raise InputError(raw.id, f"document has too many sentences ({len(sentences):,}; the limit is {MAX_SENTENCES:,})")
+    meta = ex.meta
+    if any(len(x.text) > opts.segment.max_chars // 2 for x in sentences):
+        split = segment_stage.long_sentences(sentences, opts.segment.max_chars)
+        meta = {**meta, "split_sentences": split} if split else meta
+    return Document(id=raw.id, text=ex.text, title=ex.title, sentences=sentences, removed=ex.removed, meta=meta)
+
+
+def document_or_rejection(raw: RawDocument, options: CompareOptions, where: str) -> Document | Rejected:
+    """:func:`document_from_raw` for one document of a batch: any failure, expected (a limit, no
+    text) or not (a bug in a stage on hostile input), is a rejection of that document alone."""
+    try:
+        return document_from_raw(raw, options)
+    except UnspunError as exc:
+        return Rejected(where, "extract", getattr(exc, "problem", str(exc)), raw.id)
+    except Exception as exc:  # noqa: BLE001 - one document never stops a batch; the reason says it is a bug
+        return Rejected(where, "extract", f"internal error ({type(exc).__name__}: {' '.join(str(exc).split())[:120]})", raw.id)
 
 
 class Comparer:
@@ -139,6 +164,10 @@ class Comparer:
             "embeddings": self.encoder.name if self.encoder is not None else "none (lexical only)",
         }
         warnings = list(self.warnings)
+        for side, doc in (("A", doc_a), ("B", doc_b)):
+            if doc.meta.get("split_sentences"):
+                warnings.append(f"{side}: {doc.meta['split_sentences']} sentence(s) longer than "
+                                f"{self.options.segment.max_chars:,} characters were split at a space")
         if self.options.findings:
             t = time.perf_counter()
             findings, drift_name, drift_warnings = self._run_drift(doc_a, doc_b, alignment)
@@ -203,33 +232,67 @@ def _default_id(source: Source, fallback: str) -> str | None:
     return None
 
 
-def compare_lines(comparer: Comparer, lines: list[str], where: str, base: Path) -> Iterator[tuple[Any, Comparison | UnspunError]]:
+def compare_lines(comparer: Comparer, lines: Iterable[tuple[int, bytes | str]], where: str,
+                  base: Path) -> Iterator[tuple[Any, Comparison | UnspunError]]:
     """The batch loop of ``compare --pairs``: one (id, Comparison or error) per non-empty JSONL line.
 
-    A bad line (not JSON, not an object, bad sources, unreadable documents) yields its error and
-    the batch goes on. ``where`` names the input in errors (``FILE:LINE``); relative ``*_path``
-    values are resolved against ``base``.
+    ``lines`` are (line number, line). A bad line (not UTF-8, not JSON, not an object, bad
+    sources, unreadable documents, or a failure inside a stage) yields its error and the batch
+    goes on. ``where`` names the input in errors (``FILE:LINE``); relative ``*_path`` values are
+    resolved against ``base``.
     """
-    for n, line in enumerate(lines, 1):
+    for n, line in lines:
+        if isinstance(line, bytes):
+            line = line.decode("utf-8-sig" if n == 1 else "utf-8", errors="surrogateescape")
         if not line.strip():
             continue
         item_id: Any = f"line-{n}"
+        at = f"{where}:{n}"
         try:
-            try:
-                item = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{where}:{n}", f"not valid JSON ({exc.msg})") from None
-            if not isinstance(item, dict):
-                raise InputError(f"{where}:{n}", "each line must be a JSON object")
-            item_id = item.get("id", item_id)
-            a, b = batch_item_sources(item, f"{where}:{n}", base=base)
+            item = _batch_item(line, at)
+            item_id = _batch_id(item.get("id", item_id), at)
+            a, b = batch_item_sources(item, at, base=base, max_bytes=comparer.options.max_bytes)
             yield item_id, comparer.compare(a, b)
+        except InputError as exc:  # a document of the line: name the line, then the document
+            yield item_id, exc if exc.source == at else InputError(at, f"{exc.source}: {exc.problem}")
         except UnspunError as exc:
             yield item_id, exc
+        except Exception as exc:  # noqa: BLE001 - one line never stops the batch; the error says it is a bug
+            yield item_id, InputError(at, f"internal error while comparing ({type(exc).__name__}: {' '.join(str(exc).split())[:120]})")
 
 
-def batch_item_sources(item: dict, where: str, base: Path) -> tuple[Source, Source]:
-    """The two sources of a batch line: ``a``/``b`` text, ``a_html``/``b_html``, or ``a_path``/``b_path``."""
+def _batch_item(line: str, at: str) -> dict:
+    if _UNSTORABLE_LINE.search(line):
+        raise InputError(at, "is not UTF-8")
+    try:
+        item = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(at, f"not valid JSON ({exc.msg})") from None
+    except RecursionError:
+        raise InputError(at, "not usable JSON (nested too deeply)") from None
+    except ValueError:
+        raise InputError(at, "not usable JSON (a number has too many digits)") from None
+    if not isinstance(item, dict):
+        raise InputError(at, "each line must be a JSON object")
+    return item
+
+
+# Bytes that were not UTF-8 (decoded with surrogateescape) or lone surrogates from JSON escapes.
+_UNSTORABLE_LINE = re.compile("[\udc80-\udcff]")
+
+
+def _batch_id(value: Any, at: str) -> Any:
+    """A batch line's ``id`` as echoed in its result: a string (made storable) or a number."""
+    if isinstance(value, str):
+        return storable(value)[:MAX_ID_CHARS]
+    if value is None or isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    raise InputError(at, f"'id' must be a string or a number, not {type(value).__name__}")
+
+
+def batch_item_sources(item: dict, where: str, base: Path, max_bytes: int | None = None) -> tuple[Source, Source]:
+    """The two sources of a batch line: ``a``/``b`` text, ``a_html``/``b_html``, or ``a_path``/``b_path``.
+    Inline text is held to ``max_bytes`` like a file."""
     out = []
     for side in ("a", "b"):
         given = [k for k in (side, f"{side}_html", f"{side}_path") if item.get(k) is not None]
@@ -239,12 +302,17 @@ def batch_item_sources(item: dict, where: str, base: Path) -> tuple[Source, Sour
         value = item[key]
         if not isinstance(value, str):
             raise InputError(where, f"'{key}' must be a string")
-        doc_id = str(item.get(f"{side}_id") or (value if key.endswith("_path") else f"{item.get('id', where)}:{side}"))
+        value = storable(value)
+        given_id = item.get(f"{side}_id")
+        doc_id = storable(str(given_id))[:MAX_ID_CHARS] if given_id else (value if key.endswith("_path") else f"{_batch_id(item.get('id', where), where)}:{side}")
         if key.endswith("_path"):
             path = Path(value)
             out.append(RawDocumentRef(path if path.is_absolute() else base / path, doc_id))
         else:
-            out.append(read_text(value, doc_id=doc_id, format="html" if key.endswith("_html") else None))
+            try:
+                out.append(read_text(value, doc_id=doc_id, format="html" if key.endswith("_html") else None, max_bytes=max_bytes))
+            except InputError as exc:
+                raise InputError(where, f"'{key}': {exc.problem}") from None
     return out[0], out[1]
 
 

@@ -273,11 +273,14 @@ def citation_spans(text: str) -> list[tuple[int, int]]:
 def dates(text: str) -> list[DateMention]:
     """Date and time mentions, longest first where they overlap (citations left out)."""
     found: list[DateMention] = []
-    taken: list[tuple[int, int]] = citation_spans(text)
+    citations = citation_spans(text)
+    taken = bytearray(len(text) + 1)  # characters already read as part of a date or a citation (linear, not pairwise)
+    for ts, te in citations:
+        taken[ts:te] = b"\x01" * (te - ts)
     for pat in _DATE_PATTERNS:
         for m in pat.finditer(text):
             s, e = m.span()
-            if any(s < te and ts < e for ts, te in taken):
+            if any(taken[s:e]):
                 continue
             g = m.groupdict()
             mon = g.get("mon")
@@ -308,8 +311,8 @@ def dates(text: str) -> list[DateMention]:
             if "y" in pat.groupindex and len(pat.groupindex) == 1 or (g.get("d") and not mon and not g.get("m")):
                 s, e = m.span("y")  # a bare year: keep only the year digits as the span
             found.append(DateMention(year, month, day, wd.lower() if wd else None, text[s:e], s, e, time_, rel, event))
-            taken.append((s, e))
-    found = [d for d in found if not _inside((d.start, d.end), citation_spans(text))]
+            taken[s:e] = b"\x01" * (e - s)
+    found = [d for d in found if not _inside((d.start, d.end), citations)]
     found.sort(key=lambda d: d.start)
     return found
 

@@ -20,6 +20,7 @@ from typing import Callable, TypeVar
 
 from unspun.drift.quantities import DateMention, Quantity, _noun_stem
 from unspun.drift.view import Change, PairView
+from unspun.limits import MAX_VALUE_PAIRS
 
 M = TypeVar("M")
 
@@ -43,7 +44,8 @@ place wins over another figure of the sentence, less than the gap between a link
 
 
 def match_values(view: PairView, read: Callable[[PairView, str, int], list[M]], same: Callable[[M, M], bool],
-                 kin: Callable[[M, M, int], bool]) -> tuple[list[tuple[int, M, int, M, str]], list[tuple[int, M]], list[tuple[int, M]]]:
+                 kin: Callable[[M, M, int], bool], what: str = "values",
+                 ) -> tuple[list[tuple[int, M, int, M, str]], list[tuple[int, M]], list[tuple[int, M]]]:
     """(changes as (i, x, j, y, pairing), B mentions left unexplained, A mentions left unexplained).
 
     In four steps: the same value in paired sentences (linked or soft) explains a mention;
@@ -56,6 +58,10 @@ def match_values(view: PairView, read: Callable[[PairView, str, int], list[M]], 
     Mentions have ``start``/``end`` offsets in their sentence; ``kin(x, y, overlap)`` says whether two
     leftovers may be one changed value, given how many content words their contexts share."""
     ma, mb = _mentions(view, "a", read), _mentions(view, "b", read)
+    if len(ma) * len(mb) > MAX_VALUE_PAIRS:
+        view.warnings.append(f"{what} not compared: {len(ma):,} in A and {len(mb):,} in B is more than the "
+                             f"{MAX_VALUE_PAIRS:,} pairings checked (a table or list, not prose)")
+        return [], [], []
     free_a, free_b = set(range(len(ma))), set(range(len(mb)))
 
     def explain(paired_only: bool) -> None:
@@ -205,7 +211,7 @@ def _phrase(view: PairView, side: str, k: int, q: Quantity) -> str:
 def numbers(view: PairView) -> list[Change]:
     """``number_changed`` for a figure B gives in place of another of the same kind;
     ``unsupported_addition`` for a figure B adds in a sentence that has a counterpart in A."""
-    changes, rest_b, rest_a = match_values(view, _read_q, _same_q, _kin_q)
+    changes, rest_b, rest_a = match_values(view, _read_q, _same_q, _kin_q, "figures")
     out = []
     for i, x, j, y, who in _age_changes(view, rest_a, rest_b):
         rest_b.remove((j, y))
@@ -292,7 +298,7 @@ _DATE_WHAT = {"time": "time", "relative": "date", "weekday": "day"}
 
 def date_changes(view: PairView) -> list[Change]:
     """``date_changed``: a date or time of A given differently in B (a part both state differs)."""
-    changes, _, _ = match_values(view, _read_d, lambda x, y: x.agrees(y), lambda x, y, _overlap: x.conflicts(y))
+    changes, _, _ = match_values(view, _read_d, lambda x, y: x.agrees(y), lambda x, y, _overlap: x.conflicts(y), "dates")
     out = []
     for i, x, j, y, pairing in changes:
         shared = set(x.parts()) & set(y.parts())

@@ -34,8 +34,8 @@ from unspun import represent as represent_stage
 from unspun import stories as story_stage
 from unspun.align import AlignOptions
 from unspun.align.scores import name_set
-from unspun.errors import InputError, OptionsError, UnspunError
-from unspun.pipeline import CompareOptions, Comparer, document_from_raw, load
+from unspun.errors import InputError, OptionsError
+from unspun.pipeline import CompareOptions, Comparer, document_or_rejection, load
 from unspun.read.sources import iter_sources
 from unspun.records import Comparison, Document, Match, MatchedDocument, Pair, RawDocument, Rejected, Story
 from unspun.report.json import finding_to_dict, story_summary_to_dict, story_to_dict
@@ -215,10 +215,9 @@ class Corpus:
                     rejected.append(Rejected(item.meta.get("path", item.id), "read",
                                              "an id already in the store with different content", item.id))
                 continue
-            try:
-                doc = document_from_raw(item, self._compare_options)
-            except UnspunError as exc:
-                rejected.append(Rejected(item.meta.get("path", item.id), "extract", getattr(exc, "problem", str(exc)), item.id))
+            doc = document_or_rejection(item, self._compare_options, item.meta.get("path", item.id))
+            if isinstance(doc, Rejected):
+                rejected.append(doc)
                 continue
             seen[item.id] = raw_hash
             batch.append((item, doc))

@@ -6,7 +6,7 @@ stage; a re-run skips complete stages and resumes from the first incomplete one)
 
 1. ``documents`` (and ``rejected``) — records (JSONL lines, Parquet rows with the same fields as
    columns, WARC responses) in input order (``seq``) → :func:`unspun.read.sources.raw_from_record`
-   → :func:`unspun.pipeline.document_from_raw` → :func:`unspun.represent.document_vectors`, in
+   → :func:`unspun.pipeline.document_or_rejection` → :func:`unspun.represent.document_vectors`, in
    ``mapPartitions`` with the models loaded once per Python worker from the locally built files.
    Rows are :func:`unspun.store.document_row`. Then, as DataFrame operations: a repeated id keeps
    its first record (a later one with other content is rejected, as locally); ``copy_of`` names the
@@ -146,10 +146,9 @@ def _models(corpus: dict[str, Any]):  # noqa: ANN202
 
 
 def _documents_partition(rows: Iterator[Any], corpus: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    from unspun.errors import UnspunError
-    from unspun.pipeline import document_from_raw
+    from unspun.pipeline import document_or_rejection
     from unspun.read import max_bytes_default
-    from unspun.read.sources import raw_from_record
+    from unspun.read.sources import record_from_line
     from unspun.records import RawDocument, Rejected
     from unspun.represent import document_vectors
     from unspun.store import document_row
@@ -172,15 +171,13 @@ def _documents_partition(rows: Iterator[Any], corpus: dict[str, Any]) -> Iterato
         elif r["kind"] == "rejected":
             raw = Rejected(**json.loads(r["record"]))
         else:
-            try:
-                raw = raw_from_record(json.loads(r["record"]), where, max_bytes=limit)
-            except json.JSONDecodeError as exc:
-                raw = Rejected(where, "read", f"not valid JSON ({exc.msg})")
+            raw = record_from_line(r["record"], where, max_bytes=limit)
         if not isinstance(raw, Rejected):
-            try:
-                batch.append((seq, raw, document_from_raw(raw, compare_options)))
-            except UnspunError as exc:
-                raw = Rejected(where, "extract", getattr(exc, "problem", str(exc)), raw.id)
+            doc = document_or_rejection(raw, compare_options, where)
+            if isinstance(doc, Rejected):
+                raw = doc
+            else:
+                batch.append((seq, raw, doc))
         if isinstance(raw, Rejected):
             yield {"doc_id": raw.doc_id, "seq": seq, "where": raw.source, "stage": raw.stage, "reason": raw.reason}
         if len(batch) >= TASK_BATCH:

@@ -8,6 +8,7 @@ PDFs) is rejected early: it would otherwise produce garbage sentences.
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 
 from unspun.errors import InputError
@@ -21,6 +22,17 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+
+
+_UNSTORABLE = re.compile("[\ud800-\udfff\x00]")
+
+
+def storable(text: str) -> str:
+    """``text`` with lone surrogates replaced by U+FFFD and NULs removed: what JSON can carry
+    (``"\\ud800"``) but UTF-8, DuckDB and Parquet cannot store."""
+    if not _UNSTORABLE.search(text):
+        return text
+    return _UNSTORABLE.sub(lambda m: "" if m.group(0) == "\x00" else "\ufffd", text)
 
 
 def decode_bytes(data: bytes, source: str) -> tuple[str, str]:

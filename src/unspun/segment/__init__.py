@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from unspun.limits import MAX_SENTENCE_CHARS
 from unspun.records import Sentence
 
 __all__ = ["SegmentOptions", "segment", "sentence_spans", "ALGORITHM"]
@@ -55,24 +56,30 @@ _OPENERS = frozenset(
 )
 
 _CANDIDATE = re.compile(
-    r"(?:\.(?:\s\.){2,}|\.{3,}|…|[.!?]+)[\"'”’»)\]]*(?=\s)"  # end punctuation, closing quotes
+    r"(?<![.!?…])(?:\.(?:\s\.){2,}|\.{3,}|…|[.!?]+)[\"'”’»)\]]*(?=\s)"  # end punctuation, closing quotes
     r"|(?<=[a-z0-9]{2})[.!?](?=[A-Z][a-z]*[\s.,])"  # "world.Today is" (space lost in extraction)
     r"|\n"
 )
 # Inline list markers: "1) a 2) b", "a. x b. y", "• 9. x • 10. y".
 _INLINE_MARKER = re.compile(r"(?:(?<=\s)|^)(?:[•⁃]\s?)?\(?(\d{1,3}|[a-z])(?:\.\)|[.)])(?=\s)")
-_WORD_BEFORE = re.compile(r"(\S+)$")
 _LIST_MARKER = re.compile(r"^(?:\(?[0-9]{1,3}|\(?[a-zA-Z]|[ivxIVX]{1,4})(?:\.\)|[.)])$")
 _URLISH = re.compile(r"(?:www\.|://|@)\S*$")
 _TERMINAL_END = re.compile(r"(?:[.!?…:]|\.{3})[\"'”’»)\]]*$")
+_NON_SPACE = re.compile(r"\S")
+# How far the boundary rules look either side of a candidate (characters). They need the word
+# before and the words after; a bounded window keeps the splitter linear in its input (a slice or
+# a regex anchored at the text's end per candidate made it quadratic: 20k dots took 9 s).
+_WINDOW = 400
 _UNIT_START = re.compile(r"^\s*(?:[•\-*–—]\s|\(?[0-9]{1,3}[.)]\s|\(?[a-zA-Z][.)]\s)")
 
 
 @dataclass(frozen=True)
 class SegmentOptions:
-    """``min_chars``: a fragment shorter than this (e.g. a stray "1.") joins its neighbour."""
+    """``min_chars``: a fragment shorter than this (e.g. a stray "1.") joins its neighbour;
+    ``max_chars``: a longer sentence is split at a space (see :data:`unspun.limits.MAX_SENTENCE_CHARS`)."""
 
     min_chars: int = 2
+    max_chars: int = MAX_SENTENCE_CHARS
 
 
 def sentence_spans(text: str, options: SegmentOptions | None = None) -> list[tuple[int, int]]:
@@ -89,7 +96,7 @@ def sentence_spans(text: str, options: SegmentOptions | None = None) -> list[tup
         for m in _CANDIDATE.finditer(para):
             if m.end() in marker_ends or m.end() + 1 in marker_ends:
                 continue
-            if m.end() < len(para) and not para[m.end()].isspace() and _URLISH.search(para[: m.start()]):
+            if m.end() < len(para) and not para[m.end()].isspace() and _URLISH.search(_word_before(para, m.start())[0]):
                 continue  # "www.site.Com": a glued candidate inside a URL or e-mail address
             if m.group(0) == "\n":
                 if _newline_ends_sentence(para, m.start(), line_mode):
@@ -104,7 +111,30 @@ def sentence_spans(text: str, options: SegmentOptions | None = None) -> list[tup
         s, e = _trim(text, s, e)
         if e > s:
             spans.append((s, e))
-    return _merge_fragments(text, spans, opts.min_chars)
+    return _split_long(text, _merge_fragments(text, spans, opts.min_chars), opts.max_chars)
+
+
+def _split_long(text: str, spans: list[tuple[int, int]], limit: int) -> list[tuple[int, int]]:
+    """Spans longer than ``limit`` cut at the last space before it (or at it, with no space)."""
+    if all(e - s <= limit for s, e in spans):
+        return spans
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        while e - s > limit:
+            cut = text.rfind(" ", s + limit // 2, s + limit)
+            cut = cut if cut > s else s + limit
+            piece = _trim(text, s, cut)
+            if piece[1] > piece[0]:
+                out.append(piece)
+            s = _trim(text, cut, e)[0]
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+def long_sentences(sentences: tuple[Sentence, ...] | list[Sentence], limit: int = MAX_SENTENCE_CHARS) -> int:
+    """How many sentences are pieces of a longer one split at ``limit`` (they end mid-text)."""
+    return sum(1 for s in sentences if len(s.text) >= limit // 2 and not _TERMINAL_END.search(s.text))
 
 
 def segment(text: str, options: SegmentOptions | None = None) -> tuple[Sentence, ...]:
@@ -151,8 +181,8 @@ def _line_mode(para: str) -> bool:
 
 
 def _newline_ends_sentence(para: str, pos: int, line_mode: bool) -> bool:
-    before = para[:pos].rstrip()
-    after = para[pos + 1 :].lstrip()
+    before = para[max(0, pos - _WINDOW) : pos].rstrip()
+    after = _text_after(para, pos + 1)
     if not before or not after:
         return False
     if _UNIT_START.match(after):
@@ -170,8 +200,24 @@ def _newline_ends_sentence(para: str, pos: int, line_mode: bool) -> bool:
     return not nxt.islower() and not before.endswith((",", ";", "-", "–", "—", "("))
 
 
+def _text_after(text: str, pos: int) -> str:
+    """Up to :data:`_WINDOW` characters from the first non-space at or after ``pos``."""
+    m = _NON_SPACE.search(text, pos)
+    return text[m.start() : m.start() + _WINDOW] if m else ""
+
+
+def _word_before(text: str, end: int) -> tuple[str, int]:
+    """The run of non-space characters ending at ``end`` (at most :data:`_WINDOW` long) and where
+    it starts; ``("", end)`` after a space."""
+    chunk = text[max(0, end - _WINDOW) : end]
+    if not chunk or chunk[-1].isspace():
+        return "", end
+    word = chunk.rsplit(None, 1)[-1]
+    return word, end - len(word)
+
+
 def _punct_ends_sentence(text: str, start: int, end: int) -> bool:
-    after = text[end:].lstrip()
+    after = _text_after(text, end)
     if not after:
         return True
     nxt = after[0]
@@ -180,8 +226,7 @@ def _punct_ends_sentence(text: str, start: int, end: int) -> bool:
         return False
     if nxt in ",;:)]}":
         return False
-    word_m = _WORD_BEFORE.search(text[:start])
-    word = word_m.group(1) if word_m else ""
+    word, word_start = _word_before(text, start)
     if punct[0] in "!?":
         return True
     if punct.startswith(("...", "…")):
@@ -192,7 +237,6 @@ def _punct_ends_sentence(text: str, start: int, end: int) -> bool:
     next_word = re.match(r"[\"'“‘(]*([\w'’.-]+)", after)
     nw = next_word.group(1) if next_word else ""
     opener = nw.lower().rstrip(".") in _OPENERS
-    word_start = word_m.start() if word_m else 0
     if _LIST_MARKER.match(word + punct[:2]) and _is_list_start(text, word_start):
         return False
     if punct.rstrip(".") != "":  # a quote or bracket closed after the period
@@ -215,7 +259,9 @@ def _punct_ends_sentence(text: str, start: int, end: int) -> bool:
 
 
 def _is_list_start(text: str, word_start: int) -> bool:
-    line_start = text.rfind("\n", 0, word_start) + 1
+    lo = max(0, word_start - _WINDOW)
+    newline = text.rfind("\n", lo, word_start)
+    line_start = newline + 1 if newline >= 0 else lo
     return not text[line_start:word_start].strip(" \t•⁃-*–—")
 
 

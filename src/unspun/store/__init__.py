@@ -30,13 +30,14 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 import numpy as np
 
-from unspun.errors import InputError, MissingExtra
+from unspun.errors import InputError, MissingExtra, StoreBusy
 from unspun.records import Document, DocumentVectors, Edge, Link, Pair, RawDocument, Rejected, Removed, Sentence, Story
 from unspun.report.json import link_to_dict
 
@@ -102,6 +103,22 @@ def _insert_many(con, sql_head: str, rows: list[list[Any]], width: int, chunk: i
         con.execute(f"{sql_head} VALUES " + ", ".join([one] * len(part)), [v for r in part for v in r])
 
 
+def _connect(path: Path, read_only: bool):  # noqa: ANN202 - a duckdb connection
+    """Open the DuckDB file; a lock held by another process is :class:`StoreBusy` naming its PID."""
+    import duckdb
+
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        msg = str(exc).splitlines()[0]
+        if "lock" in msg.lower():
+            pid = re.search(r"PID (\d+)", msg)
+            raise StoreBusy(str(path), int(pid.group(1)) if pid else None) from None
+        raise InputError(str(path), f"cannot be opened as a DuckDB store ({msg[:120]})") from None
+    except duckdb.Error as exc:
+        raise InputError(str(path), f"is not a DuckDB store ({str(exc).splitlines()[0][:120]})") from None
+
+
 def _now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
@@ -122,7 +139,7 @@ class Store:
 
     def __init__(self, path: str | os.PathLike = DEFAULT_DB, *, read_only: bool = False, create: bool = True) -> None:
         try:
-            import duckdb
+            import duckdb  # noqa: F401 - checked here, used in _connect
         except ImportError:  # pragma: no cover - core dependency
             raise MissingExtra("the corpus store", "corpus") from None
         self.path = Path(path)
@@ -132,15 +149,7 @@ class Store:
             raise InputError(str(path), "no such store (run `unspun ingest` first, or pass --db)")
         if self.path.exists() and self.path.is_dir():
             raise InputError(str(path), "is a directory, expected a DuckDB file")
-        try:
-            self.con = duckdb.connect(str(self.path), read_only=read_only)
-        except duckdb.IOException as exc:
-            msg = str(exc).splitlines()[0]
-            if "lock" in msg.lower():
-                raise InputError(str(path), "is in use by another unspun process (DuckDB allows one writer)") from None
-            raise InputError(str(path), f"cannot be opened as a DuckDB store ({msg[:120]})") from None
-        except duckdb.Error as exc:
-            raise InputError(str(path), f"is not a DuckDB store ({str(exc).splitlines()[0][:120]})") from None
+        self.con = _connect(self.path, read_only)
         version = self._version()
         if version is not None and version > SCHEMA_VERSION:
             raise InputError(str(path), f"was written by a newer unspun (schema version {version}; this one reads up to {SCHEMA_VERSION})")
@@ -151,6 +160,19 @@ class Store:
             self.con.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
         elif version is not None and version < SCHEMA_VERSION:
             raise InputError(str(path), f"has schema version {version}; open it once for writing (e.g. `unspun stories --db {path}`) to migrate it to {SCHEMA_VERSION}")
+
+    def release(self) -> None:
+        """Close the connection but keep the object: another process may then write the file
+        (``serve`` holds the store only while it answers a request). :meth:`reopen` resumes."""
+        if self.con is not None:
+            self.con.close()
+            self.con = None
+
+    def reopen(self) -> None:
+        """Open the connection again after :meth:`release` (:class:`StoreBusy` while another
+        process writes the file)."""
+        if self.con is None:
+            self.con = _connect(self.path, self.read_only)
 
     def _version(self) -> int | None:
         try:
@@ -175,7 +197,8 @@ class Store:
 
     def close(self) -> None:
         try:
-            self.con.close()
+            if self.con is not None:
+                self.con.close()
         except Exception:  # noqa: BLE001 - closing twice is harmless
             pass
 
@@ -221,9 +244,21 @@ class Store:
         )
 
     def add_rejected(self, items: Iterable[Rejected]) -> None:
-        rows = [[r.source, r.doc_id, r.stage, r.reason, _now()] for r in items]
-        if rows:
-            _insert_many(self.con, "INSERT INTO rejected", rows, 5)
+        """Record rejections once: a rerun over the same inputs rejects them again, but a
+        (source, id, stage, reason) already recorded is not added twice."""
+        fresh: dict[tuple, list] = {}
+        for r in items:
+            fresh.setdefault((r.source, r.doc_id, r.stage, r.reason), [r.source, r.doc_id, r.stage, r.reason, _now()])
+        if not fresh:
+            return
+        sources = sorted({k[0] for k in fresh})
+        for start in range(0, len(sources), 256):
+            part = sources[start: start + 256]
+            for key in self.con.execute("SELECT source, doc_id, stage, reason FROM rejected WHERE source IN ("
+                                        + ", ".join("?" * len(part)) + ")", part).fetchall():
+                fresh.pop(tuple(key), None)
+        if fresh:
+            _insert_many(self.con, "INSERT INTO rejected", list(fresh.values()), 5)
 
     def count(self, table: str) -> int:
         assert table in {"documents", "rejected", "pairs", "sentence_vectors", "stories"}

@@ -13,13 +13,14 @@ database keys, never paths; the ``Host`` header must name this machine (no DNS r
 
 from __future__ import annotations
 
+import contextlib
 import math
 import threading
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Iterator, Literal
 from urllib.parse import urlencode
 
-from unspun.errors import InputError, MissingExtra
+from unspun.errors import InputError, MissingExtra, StoreBusy
 
 try:
     from fastapi import Depends, FastAPI, Query, Request
@@ -45,35 +46,74 @@ SECURITY_HEADERS = {
 }
 LOCAL_HOSTS = ["127.0.0.1", "localhost", "[::1]", "::1"]
 MAX_QUERY = 200  # characters of a search or outlet filter
+RETRY_AFTER = 5  # seconds a client is told to wait while an ingest holds the store
 DATE = r"^(\d{4}-\d{2}-\d{2})?$"
 Sort = Literal["members", "newest", "oldest", "severity", "title"]
 
 
 class Site:
-    """What the pages read, over one read-only corpus. DuckDB connections are not shared between
-    threads, so every read holds one lock; the story list is read once (the store cannot change
-    while it is open read-only) and its rows are refreshed as stories get their findings computed."""
+    """What the pages read, over one read-only corpus.
+
+    The store is held only while a request is answered (DuckDB allows one writing process or
+    many readers, not both): between requests ``unspun ingest`` can take it, and while it does,
+    pages answer 503 "busy, retry" (:class:`~unspun.errors.StoreBusy`). When the file has
+    changed since the last request, the corpus and the story list are read again. DuckDB
+    connections are not shared between threads, so every read holds one lock; story rows are
+    refreshed as stories get their findings computed."""
 
     def __init__(self, db: str | Path) -> None:
+        self.db = Path(db)
+        self.lock = threading.Lock()
+        self.corpus: Any = None
+        self.version: tuple[int, int] | None = None
+        self.notes: list[str] = []
+        self.rows: dict[str, views.StoryRow] = {}
+        self.sources: list[str] = []
+        with self.reading():
+            pass
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Any]:
+        """The corpus, open for one request (under the lock), released afterwards."""
         from unspun.corpus import Corpus
 
-        self.db = Path(db)
-        self.corpus = Corpus(db, read_only=True, create=False)
-        self.lock = threading.Lock()
         with self.lock:
-            self.notes = self.corpus.notes()
-            self.rows = {s["id"]: views.story_row(s) for s in self.corpus.story_summaries()}
-        self.sources = sorted({s for r in self.rows.values() for s in r.sources})
+            try:
+                stat = self.db.stat()
+            except OSError:
+                raise InputError(str(self.db), "no such store (run `unspun ingest` first, or pass --db)") from None
+            version = (stat.st_mtime_ns, stat.st_size)
+            if self.corpus is not None and version != self.version:
+                self.corpus.close()
+                self.corpus = None
+            if self.corpus is None:
+                corpus = Corpus(self.db, read_only=True, create=False)
+                try:
+                    self.notes = corpus.notes()
+                    self.rows = {s["id"]: views.story_row(s) for s in corpus.story_summaries()}
+                except BaseException:
+                    corpus.close()
+                    raise
+                self.sources = sorted({s for r in self.rows.values() for s in r.sources})
+                self.corpus, self.version = corpus, version
+            else:
+                self.corpus.store.reopen()
+            try:
+                yield self.corpus
+            finally:
+                self.corpus.store.release()
 
     def stories(self, query: views.StoryQuery) -> tuple[list[views.StoryRow], int]:
-        return views.select_stories(list(self.rows.values()), query)
+        with self.reading():
+            rows = list(self.rows.values())
+        return views.select_stories(rows, query)
 
     def story(self, story_id: str) -> dict[str, Any]:
         """The story contract with findings along the tree (computed once, then kept)."""
-        with self.lock:
-            item = self.corpus.story(story_id, findings=True)
-        if "merged_into" not in item:
-            self.rows[item["id"]] = views.story_row_of(item)
+        with self.reading() as corpus:
+            item = corpus.story(story_id, findings=True)
+            if "merged_into" not in item:
+                self.rows[item["id"]] = views.story_row_of(item)
         return item
 
     def pair(self, a: str, b: str) -> tuple[Any, str | None]:
@@ -81,15 +121,16 @@ class Site:
         story edge between them (:meth:`unspun.corpus.Corpus.edge_direction`)."""
         if a == b:
             raise InputError(a, "is the same document on both sides")
-        with self.lock:
-            return self.corpus.compare_stored(a, b), self.corpus.edge_direction(a, b)
+        with self.reading() as corpus:
+            return corpus.compare_stored(a, b), corpus.edge_direction(a, b)
 
     def document(self, doc_id: str) -> tuple[Any, dict[str, Any], list[str]]:
-        with self.lock:
-            return self.corpus.document_with_stories(doc_id)
+        with self.reading() as corpus:
+            return corpus.document_with_stories(doc_id)
 
     def close(self) -> None:
-        self.corpus.close()
+        if self.corpus is not None:
+            self.corpus.close()
 
 
 def story_query(q: str = Query("", max_length=MAX_QUERY), source: str = Query("", max_length=MAX_QUERY),
@@ -136,6 +177,10 @@ def create_app(db: str | Path, *, allowed_hosts: list[str] | None = None) -> Fas
 
     @app.exception_handler(InputError)
     async def not_found(request: Request, exc: InputError) -> Response:
+        if isinstance(exc, StoreBusy):
+            response = error(request, f"{exc.problem} (this page reloads fine then)", 503, "busy, retry")
+            response.headers["Retry-After"] = str(RETRY_AFTER)
+            return response
         return error(request, str(exc), 404, "not found")
 
     @app.exception_handler(HTTPException)
