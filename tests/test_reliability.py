@@ -313,3 +313,68 @@ def test_ctrl_c_exits_130_and_leaves_a_store_that_opens(tmp_path):
     assert out.returncode == EXIT_OK
     again = run_cli("ingest", str(path), "--db", str(db), "--json", "--no-stories")
     assert json.loads(again.stdout)["store"]["documents"] == 3000
+
+
+# --- crash safety ---------------------------------------------------------------------------------------
+
+
+def _snapshot(db: Path) -> tuple[list[str], int, int, list[tuple]]:
+    """(document ids with repeats, rejections, distinct rejections, stories as (members, origin))."""
+    import duckdb
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        ids = [r[0] for r in con.execute("SELECT doc_id FROM documents ORDER BY doc_id").fetchall()]
+        rej = con.execute("SELECT count(*), count(DISTINCT (source, doc_id, stage, reason)) FROM rejected").fetchone()
+    stories = json.loads(run_cli("stories", "--db", str(db), "--json", "--no-findings").stdout)["stories"]
+    return ids, rej[0], rej[1], sorted((tuple(sorted(m["id"] for m in s["members"])), s["origin"]) for s in stories)
+
+
+def test_twenty_sigkills_at_random_points_lose_and_duplicate_nothing(tmp_path):
+    """SIGKILL `ingest` (and story materialisation by `stories`) 20 times at random moments, then
+    let it finish: every document and rejection is there exactly once and the stories are those
+    of an uninterrupted run."""
+    import random
+
+    from tests.conftest import DATA
+
+    corpus = tmp_path / "in.jsonl"
+    corpus.write_text((DATA / "corpus.jsonl").read_text() + '{"id": "bad", "text": ""}\nnot json\n')
+    ref = tmp_path / "ref.duckdb"
+    run_cli("ingest", str(corpus), "--db", str(ref), "--batch-size", "2")
+    expected = _snapshot(ref)
+    assert len(expected[0]) == 17 and expected[1] == 2 and len(expected[3]) == 3
+
+    exe = str(Path(sys.executable).parent / "unspun")
+    ingest = [exe, "ingest", str(corpus), "--batch-size", "2"]
+    rnd = random.Random(12)
+    kills = rounds = cycle = 0
+    db = tmp_path / "killed-0.duckdb"
+
+    def finish_and_compare(db: Path) -> None:
+        run_cli(*ingest[1:], "--db", str(db))
+        ids, rejected, distinct, stories = _snapshot(db)
+        assert ids == expected[0]  # nothing lost, nothing duplicated
+        assert rejected == distinct == expected[1]
+        assert stories == expected[3]
+
+    while kills < 20:
+        cycle += 1
+        cmd = [exe, "stories", "--db", str(db), "--json"] if cycle % 5 == 0 and db.exists() else [*ingest, "--db", str(db)]
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            proc.wait(timeout=rnd.uniform(0.3, 5.0))
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            kills += 1
+        if db.exists():  # the store opens after every kill
+            import duckdb
+
+            with duckdb.connect(str(db), read_only=True) as con:
+                con.execute("SELECT count(*) FROM documents").fetchone()
+        if proc.returncode != -signal.SIGKILL and cmd[1] == "ingest":  # complete: compare, then a new store
+            finish_and_compare(db)
+            rounds += 1
+            db = tmp_path / f"killed-{rounds}.duckdb"
+    if db.exists():
+        finish_and_compare(db)

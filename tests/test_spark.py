@@ -5,6 +5,7 @@ session is shared by every test here (JVM start-up is the cost)."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 from pathlib import Path
@@ -34,6 +35,8 @@ def inputs(tmp_path_factory) -> list[str]:
     where = tmp_path_factory.mktemp("inputs")
     bad = where / "bad.jsonl"
     bad.write_text("\n".join(BAD) + "\n")
+    truncated = where / "truncated.jsonl.gz"  # read on a worker by the local reader: a rejection, not a failed job
+    truncated.write_bytes(gzip.compress(("\n".join(BAD) + "\n").encode())[:15])
     related = where / "related.parquet"
     con = duckdb.connect()
     con.execute(f"COPY (SELECT * FROM read_json_auto('{DATA / 'related.jsonl'}')) TO '{related}' (FORMAT parquet)")
@@ -43,7 +46,7 @@ def inputs(tmp_path_factory) -> list[str]:
                                      "passed 7-2 on Tuesday, officials said. Work starts in June.</p></article></body></html>",
         "https://broken.example/empty": "<html><body></body></html>",
     })
-    return [str(DATA / "corpus.jsonl"), str(related), str(warc), str(bad)]
+    return [str(DATA / "corpus.jsonl"), str(related), str(warc), str(bad), str(truncated)]
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +63,7 @@ def local_store(inputs, tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("local") / "local.duckdb"
     proc = run_cli("ingest", *inputs, "--db", str(db), "--json")
     assert proc.returncode == 5, proc.stderr.decode()  # 5: done, with rejected records
-    assert len(json.loads(proc.stdout)["rejected"]) == 4
+    assert len(json.loads(proc.stdout)["rejected"]) == 5
     return db
 
 
@@ -77,7 +80,7 @@ def spark_run(inputs, spark, tmp_path_factory) -> tuple[Path, dict]:
 def spark_store(spark_run, tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("imported") / "spark.duckdb"
     out = load_json_stdout(run_cli("import", str(spark_run[0]), "--db", str(db), "--json"))
-    assert out["added"]["documents"] == 24 and out["added"]["rejected"] == 4
+    assert out["added"]["documents"] == 24 and out["added"]["rejected"] == 5
     assert out["stories"] == {"stories": 4, "from_run": True}  # built on Spark by the story kernels, taken as they are
     return db
 
@@ -106,7 +109,7 @@ def test_spark_and_local_engines_build_the_same_store(local_store, spark_store):
     local, distributed = _read(local_store), _read(spark_store)
     assert distributed["documents"] == local["documents"]  # seq, copies, vectors, names: bit for bit
     assert distributed["vectors"] == local["vectors"] and local["vectors"]  # of every document that was compared
-    assert distributed["rejected"] == local["rejected"] and len(local["rejected"]) == 4
+    assert distributed["rejected"] == local["rejected"] and len(local["rejected"]) == 5
     assert set(distributed["pairs"]) == set(local["pairs"]) and len(local["pairs"]) >= 20
     for key, row in local["pairs"].items():
         other = distributed["pairs"][key]

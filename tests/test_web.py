@@ -106,6 +106,24 @@ def test_errors_are_clear_and_escaped(client):
     assert client.get("/api/stories", params={"q": "x" * 201}).status_code == 422
 
 
+@pytest.mark.parametrize("path", [
+    "/documents/../../../etc/passwd", "/api/documents/..%2F..%2F..%2Fetc%2Fpasswd", "/documents/%00", "/stories/%2e%2e",
+    "/static/../pyproject.toml", "/static/..%2f..%2fpyproject.toml", "/api/stories/" + "x" * 20_000,
+    "/documents/" + "%F0%9F%92%A5" * 2000, "/pair?a=" + "x" * 5000 + "&b=y", "/pair?a=%ud800&b=%00", "/api/pair?a=x",
+    "/stories?page=0", "/stories?page=99999999999999999999", "/stories?sort=../../etc",
+    "/documents/%ED%A0%80", "/stories/\u202e", "/api/stories/%5B%2F%5D",
+])
+def test_hostile_paths_get_a_4xx_never_a_5xx(client, path):
+    r = client.get(path)
+    assert 400 <= r.status_code < 500, (path, r.status_code)
+    assert "root:" not in r.text and "[project]" not in r.text  # nothing from the file system
+
+
+def test_hostile_search_text_is_only_a_search(client):
+    r = client.get("/api/stories", params={"q": "\x00\ufffd'; DROP TABLE stories; --", "source": "../../etc"})
+    assert r.status_code == 200 and r.json()["total"] == 0 and client.get("/api/stories").json()["total"] > 0
+
+
 def test_every_response_carries_the_security_headers_and_foreign_hosts_are_refused(client):
     for path in ("/stories", "/api/stories", "/static/unspun.css", "/api/docs", "/api/openapi.json"):
         r = client.get(path)

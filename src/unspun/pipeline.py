@@ -82,13 +82,16 @@ def document_from_raw(raw: RawDocument, options: CompareOptions | None = None) -
     :mod:`unspun.limits` (over one: :class:`InputError` naming it). Sentences split at
     ``max_chars`` are counted in ``meta["split_sentences"]`` (a warning in comparisons)."""
     opts = options or CompareOptions()
+    name = str(raw.meta.get("path") or raw.id)  # the file the user named, in any error
+    if raw.format != "html" and len(raw.text) > MAX_DOCUMENT_CHARS:  # plain text: refused before any work
+        raise InputError(name, f"document is too long ({len(raw.text):,} characters; the limit is {MAX_DOCUMENT_CHARS:,})")
     ex = extract(raw, opts.extract)
     if len(ex.text) > MAX_DOCUMENT_CHARS:
-        raise InputError(raw.id, f"document is too long after extraction ({len(ex.text):,} characters; "
-                                 f"the limit is {MAX_DOCUMENT_CHARS:,})")
+        raise InputError(name, f"document is too long after extraction ({len(ex.text):,} characters; "
+                               f"the limit is {MAX_DOCUMENT_CHARS:,})")
     sentences = segment(ex.text, opts.segment)
     if len(sentences) > MAX_SENTENCES:
-        raise InputError(raw.id, f"document has too many sentences ({len(sentences):,}; the limit is {MAX_SENTENCES:,})")
+        raise InputError(name, f"document has too many sentences ({len(sentences):,}; the limit is {MAX_SENTENCES:,})")
     meta = ex.meta
     if any(len(x.text) > opts.segment.max_chars // 2 for x in sentences):
         split = segment_stage.long_sentences(sentences, opts.segment.max_chars)

@@ -29,6 +29,7 @@ from unspun.drift.entities import Entity, EntityTagger, OtherText, candidate_nam
 from unspun.drift.lexicon import has_antonym_word
 from unspun.drift.quantities import DateMention, Quantity, dates, quantities
 from unspun.records import Document
+from unspun.limits import MAX_PARSE_CHARS
 from unspun.represent.text import content_terms, stem
 
 SOFT_MIN = 0.35
@@ -214,7 +215,14 @@ class PairView:
                 for side, idx in (("a", claim.a), ("b", claim.b)):
                     for k in idx:
                         want.setdefault((side, k), [False, False])[1] = True
-        keys = sorted(want)
+        long = [key for key, (_, parse) in want.items() if parse and len(self.doc(key[0]).sentences[key[1]].text) > MAX_PARSE_CHARS]
+        for key in long:  # the polarity analysis of a parse grows faster than linearly with sentence length
+            want[key][1] = False
+            self._pol[key] = analyse_text(self.doc(key[0]).sentences[key[1]].text)
+        if long:
+            self.warnings.append(f"{len(long)} sentence(s) longer than {MAX_PARSE_CHARS:,} characters were checked for "
+                                 "negation by their words only (not parsed)")
+        keys = sorted(k for k, (ner, parse) in want.items() if ner or parse)
         for side in ("a", "b"):
             self._ents.setdefault(side, {})
         if not keys:
@@ -234,7 +242,7 @@ class PairView:
         key = (side, k)
         if key not in self._pol:
             text = self.doc(side).sentences[k].text
-            docs = self.tagger.parse([text]) if self.tagger is not None else None
+            docs = self.tagger.parse([text]) if self.tagger is not None and len(text) <= MAX_PARSE_CHARS else None
             self._pol[key] = analyse(docs[0]) if docs else analyse_text(text)
         return self._pol[key]
 

@@ -186,14 +186,17 @@ def _documents_partition(rows: Iterator[Any], corpus: dict[str, Any]) -> Iterato
         yield from flush()
 
 
-def _warc_rows(path: str, max_bytes: int | None) -> Iterator[tuple[str, str, str]]:
-    """A WARC file read by :func:`unspun.read.sources.read_warc` on a worker (the path must be
-    readable there: a shared file system), as (where, kind, payload) rows."""
+def _file_rows(path: str, max_bytes: int | None) -> Iterator[tuple[str, str, str]]:
+    """A WARC or ``.jsonl.gz`` file read by the local reader (:func:`unspun.read.sources.read_warc`,
+    :func:`~unspun.read.sources.read_jsonl`: bounded decompression, a corrupt or truncated file is a
+    rejection, not a failed job) on a worker (the path must be readable there: a shared file
+    system), as (where, kind, payload) rows. Neither format can be split between tasks anyway."""
     from unspun.read import max_bytes_default
-    from unspun.read.sources import read_warc
+    from unspun.read.sources import kind_of, read_jsonl, read_warc
     from unspun.records import Rejected
 
-    for item in read_warc(path, max_bytes=max_bytes or max_bytes_default()):
+    reader = read_warc if kind_of(path) == "warc" else read_jsonl
+    for item in reader(path, max_bytes=max_bytes or max_bytes_default()):
         if isinstance(item, Rejected):
             yield item.source, "rejected", json.dumps(asdict(item))
         else:
@@ -217,8 +220,8 @@ def _records(spark, inputs: list[str], max_bytes: int | None = None):  # noqa: A
             df = spark.read.parquet(str(p))
             rdd = df.rdd.zipWithIndex().map(
                 lambda x, name=str(p): (f"{name}#{x[1] + 1}", "record", json.dumps(x[0].asDict(), default=str)))
-        elif kind_of(str(p)) == "warc":
-            rdd = spark.sparkContext.parallelize([str(p)], 1).flatMap(lambda name: _warc_rows(name, max_bytes))
+        elif kind_of(str(p)) == "warc" or str(p).lower().endswith(".gz"):
+            rdd = spark.sparkContext.parallelize([str(p)], 1).flatMap(lambda name: _file_rows(name, max_bytes))
         else:
             rdd = (spark.sparkContext.textFile(str(p)).zipWithIndex()
                    .filter(lambda x: x[0].strip())

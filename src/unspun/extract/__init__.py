@@ -72,7 +72,7 @@ def extract(raw: RawDocument, options: ExtractOptions | None = None) -> Extracte
     if raw.format == "html":
         from unspun.extract.html import html_to_text
 
-        body, html_meta = html_to_text(raw.text, url=raw.meta.get("url"), source=raw.id)
+        body, html_meta = html_to_text(raw.text, url=raw.meta.get("url"), source=str(raw.meta.get("path") or raw.id))
         title = html_meta.pop("title", None)
         meta.update({k: v for k, v in html_meta.items() if v})
         lines = normalize_text(body).split("\n")
@@ -91,7 +91,7 @@ def extract(raw: RawDocument, options: ExtractOptions | None = None) -> Extracte
     text = _join(kept)
     if not text.strip():
         what = "only boilerplate" if removed else "no article text"
-        raise InputError(raw.id, f"{what} found after extraction")
+        raise InputError(str(raw.meta.get("path") or raw.id), f"{what} found after extraction")
     return Extracted(text=text, title=title, removed=tuple(removed), meta=meta)
 
 
