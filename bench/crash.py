@@ -28,6 +28,9 @@ from pathlib import Path
 import duckdb
 from common import data_dir, parser, read_jsonl, table
 
+from unspun.errors import UnspunError
+from unspun.store import Store
+
 EXE = str(Path(sys.executable).parent / "unspun")
 
 
@@ -103,11 +106,10 @@ def main() -> None:
             proc.send_signal(signal.SIGKILL)
             proc.wait()
             totals["kills"] += 1
-        if db.exists():
+        if db.exists() and db.stat().st_size:  # opens as a store (0 bytes: killed while creating it; ingest starts it afresh)
             try:
-                with duckdb.connect(str(db), read_only=True) as con:
-                    con.execute("SELECT count(*) FROM documents").fetchone()
-            except duckdb.Error:
+                Store(db, read_only=True, create=False).close()
+            except UnspunError:
                 totals["store_did_not_open"] += 1
         killed = proc.returncode == -signal.SIGKILL
         print(f"cycle {cycle}: {' '.join(cmd[1:2])} {'killed' if killed else 'finished'}", file=sys.stderr)

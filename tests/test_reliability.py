@@ -329,6 +329,20 @@ def _snapshot(db: Path) -> tuple[list[str], int, int, list[tuple]]:
     return ids, rej[0], rej[1], sorted((tuple(sorted(m["id"] for m in s["members"])), s["origin"]) for s in stories)
 
 
+def test_a_store_file_killed_while_being_created_is_started_afresh(tmp_path):
+    db = tmp_path / "s.duckdb"
+    db.write_bytes(b"")  # what a SIGKILL between creating the file and writing its header leaves
+    from unspun.errors import InputError
+    from unspun.store import Store
+
+    with pytest.raises(InputError, match="interrupted while creating it"):
+        Store(db, read_only=True, create=False)
+    path = tmp_path / "in.jsonl"
+    path.write_text(_line(GOOD) + _line(GOOD2))
+    out = json.loads(run_cli("ingest", str(path), "--db", str(db), "--json").stdout)
+    assert out["store"]["documents"] == 2
+
+
 def test_twenty_sigkills_at_random_points_lose_and_duplicate_nothing(tmp_path):
     """SIGKILL `ingest` (and story materialisation by `stories`) 20 times at random moments, then
     let it finish: every document and rejection is there exactly once and the stories are those
@@ -367,14 +381,63 @@ def test_twenty_sigkills_at_random_points_lose_and_duplicate_nothing(tmp_path):
             proc.send_signal(signal.SIGKILL)
             proc.wait()
             kills += 1
-        if db.exists():  # the store opens after every kill
-            import duckdb
+        if db.exists() and db.stat().st_size:  # the store opens after every kill (0 bytes: killed while creating it)
+            from unspun.store import Store
 
-            with duckdb.connect(str(db), read_only=True) as con:
-                con.execute("SELECT count(*) FROM documents").fetchone()
+            Store(db, read_only=True, create=False).close()
         if proc.returncode != -signal.SIGKILL and cmd[1] == "ingest":  # complete: compare, then a new store
             finish_and_compare(db)
             rounds += 1
             db = tmp_path / f"killed-{rounds}.duckdb"
     if db.exists():
         finish_and_compare(db)
+
+
+# --- properties of every stage on arbitrary input ---------------------------------------------------------
+
+_HOSTILE_TEXT = st.lists(st.one_of(
+    st.sampled_from(list("aZ 9.!?,;:\"'()$%-\n\t") + ["Mr.", "U.S.", "not", "never", "Jan.", "2020", "5,000", "\u200b",
+                                                        "\u202e", "\u2028", "\x00", "\ud800", "😀", "مرحبا", "<p>", "&amp;",
+                                                        "Reuters", "said", "the", "million"]),
+    st.characters()), max_size=120).map("".join)
+
+
+@given(st.binary(max_size=2000))
+def test_any_bytes_decode_to_text_or_a_clear_input_error(data):
+    from unspun.errors import InputError
+    from unspun.read import read_text
+
+    try:
+        raw = read_text(data, doc_id="x.txt")
+    except InputError as exc:
+        assert exc.source == "x.txt" and exc.problem
+    else:
+        assert isinstance(raw.text, str) and raw.text.strip()
+
+
+@given(_HOSTILE_TEXT, st.sampled_from(["text", "html", "markdown"]))
+def test_any_text_is_a_document_or_a_rejection_with_offsets_that_index_it(text, fmt):
+    from unspun.pipeline import CompareOptions, document_or_rejection
+
+    raw = RawDocument("doc", text, fmt, "utf-8", {"path": "f.txt"})  # type: ignore[arg-type]
+    out = document_or_rejection(raw, CompareOptions(embeddings="off"), "f.txt")
+    if isinstance(out, Rejected):
+        assert out.source == "f.txt" and out.reason and "internal error" not in out.reason
+    else:
+        assert all(out.text[s.start:s.end] == s.text and s.text.strip() for s in out.sentences)
+
+
+@given(_HOSTILE_TEXT, _HOSTILE_TEXT)
+def test_any_two_texts_compare_or_fail_with_an_input_error(lexical_comparer, a, b):
+    from unspun.errors import InputError
+    from unspun.report.json import comparison_to_dict
+
+    try:
+        c = lexical_comparer.compare(a, b)
+    except InputError as exc:
+        assert exc.problem
+        return
+    out = json.dumps(comparison_to_dict(c), ensure_ascii=False)
+    out.encode("utf-8")  # the JSON contract is always writable
+    for f in c.findings:
+        assert f.severity in ("high", "medium", "low")

@@ -400,11 +400,12 @@ def story(story_id, db, as_json, html_path) -> None:  # noqa: ANN001
 @DB_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the matches as JSON.")
 @click.option("--limit", type=click.IntRange(min=1), default=config.MATCH_LIMIT, show_default=True, help="Most stories to return.")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=None, help="Largest article accepted (default 50 MB or $UNSPUN_MAX_BYTES).")
 @ANN_OPTION
-def match(file, db, as_json, limit, ann) -> None:  # noqa: ANN001
+def match(file, db, as_json, limit, max_bytes, ann) -> None:  # noqa: ANN001
     """Which stored stories does this new article (a file, or '-') rewrite? Best first."""
     try:
-        with _corpus(db, create=False, ann=ann) as corpus:
+        with _corpus(db, create=False, ann=ann, max_bytes=max_bytes) as corpus:
             found = corpus.match(_source(file), limit=limit)
     except UnspunError as exc:
         _fail(exc)
@@ -418,8 +419,8 @@ def match(file, db, as_json, limit, ann) -> None:  # noqa: ANN001
         click.echo("no stored story matches this article")
         return
     for m in found:
-        what = m.story if m.story else f"no story yet, closest document {m.documents[0].id}"
-        click.echo(f"{what}  score {m.score:.2f}  ({m.members} stored versions): {', '.join(d.id for d in m.documents[:5])}")
+        what = m.story if m.story else f"no story yet, closest document {one_line(m.documents[0].id)}"
+        click.echo(f"{what}  score {m.score:.2f}  ({m.members} stored versions): {one_line(', '.join(d.id for d in m.documents[:5]))}")
 
 
 @main.command(context_settings=CONTEXT)

@@ -149,6 +149,14 @@ class Store:
             raise InputError(str(path), "no such store (run `unspun ingest` first, or pass --db)")
         if self.path.exists() and self.path.is_dir():
             raise InputError(str(path), "is a directory, expected a DuckDB file")
+        if self.path.is_file() and self.path.stat().st_size == 0:
+            # A process killed between creating the file and writing DuckDB's header leaves 0
+            # bytes: nothing to lose, so a writer starts the store afresh; a reader says so.
+            if read_only:
+                raise InputError(str(path), "is an empty store file (an ingest was interrupted while creating it): "
+                                            "run `unspun ingest` again")
+            self.path.unlink()
+            Path(f"{self.path}.wal").unlink(missing_ok=True)
         self.con = _connect(self.path, read_only)
         version = self._version()
         if version is not None and version > SCHEMA_VERSION:
