@@ -18,6 +18,7 @@ It counts a **crash** (exit 1 or a traceback), a **hang** (one input taking more
 error without the file name). Target: 0 / 0 / 0 / 0.
 
     python bench/fuzz.py [--inputs 10000] [--singles 300] [--seed 7] [--keep DIR] [--json]
+    python bench/fuzz.py --only ingest      # one kind of process, on the same generated inputs
 """
 
 from __future__ import annotations
