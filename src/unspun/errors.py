@@ -26,6 +26,11 @@ EXIT_BUSY = 6
 EXIT_INTERRUPTED = 130
 
 
+def brief(exc: BaseException, limit: int = 120) -> str:
+    """An exception's message on one short line: it may quote hostile input (newlines, megabytes)."""
+    return " ".join(str(exc).split())[:limit]
+
+
 class UnspunError(Exception):
     """Base class: every error unspun raises on purpose."""
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 import os
 import re
 import time
@@ -21,11 +20,12 @@ from unspun import segment as segment_stage
 from unspun.align import AlignOptions
 from unspun.align.scores import lead_text, name_set, pair_features, scores
 from unspun.drift import DriftOptions
-from unspun.errors import InputError, MissingExtra, ModelNotBuilt, OptionsError, UnspunError
+from unspun.errors import InputError, MissingExtra, ModelNotBuilt, OptionsError, UnspunError, brief
 from unspun.extract import ExtractOptions, extract
 from unspun.limits import MAX_DOCUMENT_CHARS, MAX_ID_CHARS, MAX_SENTENCES
 from unspun.read import read_path, read_text
 from unspun.read.decode import storable
+from unspun.read.sources import parse_json
 from unspun.records import Comparison, Document, RawDocument, Rejected
 from unspun.represent import featurize
 from unspun.represent.text import words
@@ -92,10 +92,8 @@ def document_from_raw(raw: RawDocument, options: CompareOptions | None = None) -
     sentences = segment(ex.text, opts.segment)
     if len(sentences) > MAX_SENTENCES:
         raise InputError(name, f"document has too many sentences ({len(sentences):,}; the limit is {MAX_SENTENCES:,})")
-    meta = ex.meta
-    if any(len(x.text) > opts.segment.max_chars // 2 for x in sentences):
-        split = segment_stage.long_sentences(sentences, opts.segment.max_chars)
-        meta = {**meta, "split_sentences": split} if split else meta
+    split = segment_stage.long_sentences(sentences, opts.segment.max_chars)
+    meta = {**ex.meta, "split_sentences": split} if split else ex.meta
     return Document(id=raw.id, text=ex.text, title=ex.title, sentences=sentences, removed=ex.removed, meta=meta)
 
 
@@ -107,7 +105,7 @@ def document_or_rejection(raw: RawDocument, options: CompareOptions, where: str)
     except UnspunError as exc:
         return Rejected(where, "extract", getattr(exc, "problem", str(exc)), raw.id)
     except Exception as exc:  # noqa: BLE001 - one document never stops a batch; the reason says it is a bug
-        return Rejected(where, "extract", f"internal error ({type(exc).__name__}: {' '.join(str(exc).split())[:120]})", raw.id)
+        return Rejected(where, "extract", f"internal error ({type(exc).__name__}: {brief(exc)})", raw.id)
 
 
 class Comparer:
@@ -261,26 +259,21 @@ def compare_lines(comparer: Comparer, lines: Iterable[tuple[int, bytes | str]], 
         except UnspunError as exc:
             yield item_id, exc
         except Exception as exc:  # noqa: BLE001 - one line never stops the batch; the error says it is a bug
-            yield item_id, InputError(at, f"internal error while comparing ({type(exc).__name__}: {' '.join(str(exc).split())[:120]})")
+            yield item_id, InputError(at, f"internal error while comparing ({type(exc).__name__}: {brief(exc)})")
 
 
 def _batch_item(line: str, at: str) -> dict:
     if _UNSTORABLE_LINE.search(line):
         raise InputError(at, "is not UTF-8")
-    try:
-        item = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise InputError(at, f"not valid JSON ({exc.msg})") from None
-    except RecursionError:
-        raise InputError(at, "not usable JSON (nested too deeply)") from None
-    except ValueError:
-        raise InputError(at, "not usable JSON (a number has too many digits)") from None
+    item, problem = parse_json(line)
+    if problem:
+        raise InputError(at, problem)
     if not isinstance(item, dict):
         raise InputError(at, "each line must be a JSON object")
     return item
 
 
-# Bytes that were not UTF-8 (decoded with surrogateescape) or lone surrogates from JSON escapes.
+# Bytes that were not UTF-8 (the line is decoded with surrogateescape to find them).
 _UNSTORABLE_LINE = re.compile("[\udc80-\udcff]")
 
 

@@ -17,7 +17,7 @@ from unspun.errors import InputError, OptionsError
 from unspun.read.decode import decode_bytes
 from unspun.records import RawDocument
 
-__all__ = ["DEFAULT_MAX_BYTES", "max_bytes_default", "read_path", "read_stream", "read_text", "sniff_format"]
+__all__ = ["DEFAULT_MAX_BYTES", "max_bytes_default", "read_path", "read_stream", "read_text", "size_text", "sniff_format"]
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 _HTML_EXT = {".html", ".htm", ".xhtml"}
@@ -67,7 +67,7 @@ def read_path(path: str | os.PathLike[str], *, max_bytes: int | None = None, doc
     try:
         size = p.stat().st_size
         if size > limit:
-            raise InputError(name, f"file is too large ({_mb(size)}; the limit is {_mb(limit)}, set --max-bytes to raise it)")
+            raise InputError(name, f"file is too large ({size_text(size)}; the limit is {size_text(limit)}, set --max-bytes to raise it)")
         data = p.read_bytes()
     except PermissionError:
         raise InputError(name, "permission denied") from None
@@ -81,7 +81,7 @@ def read_stream(stream: BinaryIO, *, name: str = "-", max_bytes: int | None = No
     limit = max_bytes if max_bytes is not None else max_bytes_default()
     data = stream.read(limit + 1)
     if len(data) > limit:
-        raise InputError(name, f"input is too large (more than {_mb(limit)}; set --max-bytes to raise it)")
+        raise InputError(name, f"input is too large (more than {size_text(limit)}; set --max-bytes to raise it)")
     return _raw(data, name, doc_id)
 
 
@@ -95,7 +95,7 @@ def read_text(text: str | bytes, *, doc_id: str, format: str | None = None, max_
     else:
         raise InputError(doc_id, f"expected text, got {type(text).__name__}")
     if len(data) > limit:
-        raise InputError(doc_id, f"text is too large ({_mb(len(data))}; the limit is {_mb(limit)})")
+        raise InputError(doc_id, f"text is too large ({size_text(len(data))}; the limit is {size_text(limit)})")
     raw = _raw(data, doc_id, doc_id)
     if format is None:
         return raw
@@ -108,5 +108,6 @@ def _raw(data: bytes, name: str, doc_id: str | None) -> RawDocument:
     return RawDocument(id=doc_id or name, text=text, format=fmt, encoding=encoding, meta={"path": name})  # type: ignore[arg-type]
 
 
-def _mb(n: int) -> str:
+def size_text(n: int) -> str:
+    """A size for a message: "1.4 MB", or "1717 bytes" below a megabyte."""
     return f"{n / (1024 * 1024):.1f} MB" if n >= 1024 * 1024 else f"{n} bytes"

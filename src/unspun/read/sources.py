@@ -20,9 +20,9 @@ import zlib
 from pathlib import Path
 from typing import Any, Iterator
 
-from unspun.errors import InputError
+from unspun.errors import InputError, brief
 from unspun.limits import GZIP_SLACK, MAX_GZIP_RATIO, MAX_ID_CHARS, MAX_META_CHARS
-from unspun.read import max_bytes_default, read_path, read_text
+from unspun.read import max_bytes_default, read_path, read_text, size_text
 from unspun.read.decode import storable
 from unspun.records import RawDocument, Rejected
 
@@ -127,7 +127,7 @@ def read_jsonl(path: str, *, max_bytes: int) -> Iterator[RawDocument | Rejected]
                         expanded += len(more)
                         _check_ratio(gz, expanded, raw)
                     expanded += len(more)
-                    yield Rejected(f"{path}:{n}", "read", f"line is longer than the limit ({_size(max_bytes)}; set --max-bytes to raise it)")
+                    yield Rejected(f"{path}:{n}", "read", f"line is longer than the limit ({size_text(max_bytes)}; set --max-bytes to raise it)")
                     continue
                 _check_ratio(gz, expanded, raw)
                 if line.strip():
@@ -138,21 +138,12 @@ def read_jsonl(path: str, *, max_bytes: int) -> Iterator[RawDocument | Rejected]
         except (OSError, EOFError, zlib.error) as exc:
             what = "corrupt or truncated gzip data" if gz else "read error"
             kind = "zlib" if isinstance(exc, zlib.error) else type(exc).__name__
-            yield Rejected(f"{path}:{n + 1}", "read", f"{what} after line {n} ({kind}: {_short(exc)}); "
+            yield Rejected(f"{path}:{n + 1}", "read", f"{what} after line {n} ({kind}: {brief(exc)}); "
                            "the rest of the file is skipped")
 
 
 # Bytes read at a time while skipping an over-long line.
 _SKIP_CHUNK = 1 << 20
-
-
-def _short(exc: BaseException) -> str:
-    """An exception's message on one short line (it may quote hostile input)."""
-    return " ".join(str(exc).split())[:120]
-
-
-def _size(n: int) -> str:
-    return f"{n / (1024 * 1024):.1f} MB" if n >= 1024 * 1024 else f"{n:,} bytes"
 
 
 class _Bomb(Exception):
@@ -169,15 +160,9 @@ def record_from_line(line: bytes | str, where: str, *, max_bytes: int) -> RawDoc
     Bytes that are not UTF-8 become U+FFFD, as in any text file read here."""
     if isinstance(line, bytes):
         line = line.decode("utf-8-sig" if line.startswith(b"\xef\xbb\xbf") else "utf-8", errors="replace")
-    try:
-        rec = json.loads(line)
-    except json.JSONDecodeError as exc:
-        return Rejected(where, "read", f"not valid JSON ({exc.msg})")
-    except RecursionError:
-        return Rejected(where, "read", "not usable JSON (nested too deeply)")
-    except ValueError as exc:  # Python refuses integers of more than 4,300 digits
-        problem = "a number has too many digits" if "digits" in str(exc) else _short(exc)
-        return Rejected(where, "read", f"not usable JSON ({problem})")
+    rec, problem = parse_json(line)
+    if problem:
+        return Rejected(where, "read", problem)
     return raw_from_record(rec, where, max_bytes=max_bytes)
 
 
@@ -203,6 +188,20 @@ def read_parquet(path: str, *, max_bytes: int) -> Iterator[RawDocument | Rejecte
         yield Rejected(f"{path}#{n + 1}", "read", f"unreadable Parquet row ({str(exc).splitlines()[0][:120]})")
     finally:
         con.close()
+
+
+def parse_json(text: str) -> tuple[Any, str | None]:
+    """``(value, None)``, or ``(None, why not)`` for text that is not JSON or that Python will not
+    read (nesting deeper than its recursion limit, an integer of more than 4,300 digits). One
+    reading for JSONL records and ``compare --pairs`` lines."""
+    try:
+        return json.loads(text), None
+    except json.JSONDecodeError as exc:
+        return None, f"not valid JSON ({exc.msg})"
+    except RecursionError:
+        return None, "not usable JSON (nested too deeply)"
+    except ValueError as exc:  # Python refuses integers of more than 4,300 digits
+        return None, f"not usable JSON ({'a number has too many digits' if 'digits' in str(exc) else brief(exc)})"
 
 
 def raw_from_record(rec: Any, where: str, *, max_bytes: int) -> RawDocument | Rejected:
@@ -286,7 +285,7 @@ def read_warc(path: str, *, max_bytes: int) -> Iterator[RawDocument | Rejected]:
                     record = next(records, None)
             except Exception as exc:  # noqa: BLE001 - warcio raises many types on broken archives
                 yield Rejected(path, "read", f"broken or truncated WARC after {n} record(s) ({type(exc).__name__}: "
-                               f"{_short(exc)[:80]}); the rest of the file is skipped")
+                               f"{brief(exc, 80)}); the rest of the file is skipped")
                 return
             if record is None:
                 return
@@ -297,7 +296,7 @@ def read_warc(path: str, *, max_bytes: int) -> Iterator[RawDocument | Rejected]:
                 with contextlib.redirect_stderr(io.StringIO()):
                     item = _warc_response(record, f"{path}#{n}", path, max_bytes)
             except Exception as exc:  # noqa: BLE001 - a broken body, header or encoding in one record
-                item = Rejected(f"{path}#{n}", "read", f"broken WARC record ({type(exc).__name__}: {_short(exc)[:80]})")
+                item = Rejected(f"{path}#{n}", "read", f"broken WARC record ({type(exc).__name__}: {brief(exc, 80)})")
             if item is not None:
                 yield item
 
