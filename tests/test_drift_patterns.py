@@ -167,3 +167,29 @@ def test_an_age_moved_to_another_sentence_is_compared(comparer):
     assert any(f.old == "23" and f.new == "36" and f.severity == "medium" for f in changed), changed
     same = b.replace("36-year-old", "23-year-old")
     assert not [f for f in comparer.compare(a, same).findings if f.type in ("number_changed", "unsupported_addition")]
+
+
+def test_a_swapped_name_keeps_the_link_of_a_sentence_out_of_order(comparer):
+    """A sentence whose only name was swapped, moved out of its place: the two sentences are still
+    each other's best counterpart, so they stay linked and the swap is reported on the link."""
+    a = ("Work on the new lifeboat station began in January. "
+         "The building was designed by the architect Helga Brandvold. "
+         "It has room for two boats and a training centre. "
+         "The station will open to visitors in the autumn.")
+    b = ("The station will open to visitors in the autumn. "
+         "Work on the new lifeboat station began in January. "
+         "It has room for two boats and a training centre. "
+         "The building was designed by the architect Oskar Vikstrom.")
+    result = comparer.compare(a, b)
+    assert any(link.a == (1,) and link.b == (3,) for link in result.links), [(lk.a, lk.b, lk.similarity) for lk in result.links]
+    assert any(f.type == "entity_changed" and f.severity in SERIOUS for f in result.findings)
+
+
+def test_two_negations_pair_by_what_their_clauses_say(comparer):
+    """B adds a negation before one both versions state: the restated one pairs with A's (same
+    clause words), and the added one is the flip."""
+    a = "The inspector said the clinic had previously sent a letter stating that the surgeon should not be permitted to operate alone."
+    b = "The clinic hadn't previously warned that the surgeon should not be allowed to operate alone."
+    result = comparer.compare(a, b)
+    flips = [f.new for f in result.findings if f.type == "contradiction" and f.severity in SERIOUS]
+    assert flips and all("hadn't" in x for x in flips), flips

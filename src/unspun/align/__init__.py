@@ -48,6 +48,12 @@ class AlignOptions:
     evidence, so a changed name or figure, which lowers every scorer, does not unlink
     it (chosen on the dev fold of ``bench/drift_eval.py``: link survival 0.91 -> see
     BENCHMARKS.md, with no new false link on the align bench).
+    ``gap_best``: a free A sentence and a free B sentence that are each other's best
+    counterpart in the whole of the other document, and sit in the same gap between
+    links (their link would cross none), are linked from this score. Mutual best and
+    order are the evidence; a changed name, figure or negation lowers every scorer of
+    exactly such a pair (chosen on the dev fold of ``bench/drift_eval.py``, link
+    survival, with ``bench/align_eval.py`` checked for new false links: see BENCHMARKS.md).
     ``link_single_sentences``: two one-sentence documents are linked whenever they
     score ``single_pair`` (someone comparing two sentences wants their diff); the
     corpus turns this off, where one-line notices are not rewrites of each other.
@@ -67,6 +73,10 @@ class AlignOptions:
     link_single_sentences: bool = True
     sandwich: float = 0.28
     sandwich_lexical: float = 0.18
+    gap_best: float = 0.25
+    gap_best_lexical: float = 0.17
+    mutual_best: float = 0.36
+    mutual_best_lexical: float = 0.24
 
     def __post_init__(self) -> None:
         for name in ("strict", "contextual", "merge", "strict_lexical", "contextual_lexical", "merge_lexical"):
@@ -103,7 +113,9 @@ def align(fa: SentenceFeatures, fb: SentenceFeatures, options: AlignOptions | No
     lex = lexical_matrix(fa, fb)
     sem = semantic_matrix(fa, fb)
     anc = anchor_matrix(fa, fb)
-    raw = blend(lex, sem, anc, opts)
+    # A changed name or figure is what drift reports, not a reason to unlink: the wording
+    # around it is scored on its own too, and the better of the two counts.
+    raw = blend(np.maximum(lex, lexical_matrix(fa, fb, without_facts=True)), sem, anc, opts)
     score = raw * _number_clash(fa, fb)
     # Verbatim copies are certain whatever the scorers say.
     index_b: dict[str, list[int]] = {}
@@ -126,6 +138,10 @@ def align(fa: SentenceFeatures, fb: SentenceFeatures, options: AlignOptions | No
     _monotone(score, contextual, pair_of_a, pair_of_b)
     _competitive(score, strict, pair_of_a, pair_of_b)
     _sandwiched(raw, opts.sandwich if sem is not None else opts.sandwich_lexical, pair_of_a, pair_of_b)
+    if sem is not None:
+        _mutual_best(raw, opts.gap_best, opts.mutual_best, pair_of_a, pair_of_b)
+    else:
+        _mutual_best(raw, opts.gap_best_lexical, opts.mutual_best_lexical, pair_of_a, pair_of_b)
     groups = _merge(score, fa, fb, pair_of_a, pair_of_b, merge, opts.merge_gain)
 
     links = []
@@ -250,6 +266,30 @@ def _sandwiched(score: np.ndarray, threshold: float, pair_of_a: dict[int, int], 
         if j >= m or j in pair_of_b or after != j + 1 or (before == -1 and after == m):
             continue
         if score[i, j] >= threshold:
+            pair_of_a[i] = j
+            pair_of_b[j] = i
+
+
+def _mutual_best(score: np.ndarray, in_gap: float, anywhere: float, pair_of_a: dict[int, int], pair_of_b: dict[int, int]) -> None:
+    """Link free sentences that are each other's best counterpart in the whole other document.
+
+    The evidence is the ranking (neither sentence scores better with any other sentence)
+    and, for the weakest of them (``in_gap``), order: the link crosses no other link. Not
+    the score itself, which a changed name, figure or negation lowers. Only next to links
+    already made: two unrelated articles, which have none, get none this way.
+    """
+    n, m = score.shape
+    if n == 0 or m == 0 or not pair_of_a:
+        return
+    best_of_a = np.argmax(score, axis=1)
+    best_of_b = np.argmax(score, axis=0)
+    for i in range(n):
+        j = int(best_of_a[i])
+        if i in pair_of_a or j in pair_of_b or int(best_of_b[j]) != i or score[i, j] < in_gap:
+            continue
+        before = max((pair_of_a[k] for k in pair_of_a if k < i), default=-1)
+        after = min((pair_of_a[k] for k in pair_of_a if k > i), default=m)
+        if before < j < after or score[i, j] >= anywhere:
             pair_of_a[i] = j
             pair_of_b[j] = i
 

@@ -12,19 +12,25 @@ from collections import Counter
 import numpy as np
 
 from unspun.represent import SentenceFeatures
+from unspun.represent.text import stem
 
 
-def lexical_matrix(a: SentenceFeatures, b: SentenceFeatures) -> np.ndarray:
+def lexical_matrix(a: SentenceFeatures, b: SentenceFeatures, without_facts: bool = False) -> np.ndarray:
     """TF-IDF cosine over content stems; IDF from the sentences of both documents.
 
     Pair-local IDF is enough here: a term in every sentence of the story ("Ukraine")
-    says little about which sentence matches which.
+    says little about which sentence matches which. ``without_facts``: names and
+    figures left out, so the wording around a changed fact is compared on its own (a
+    swapped name is a rare, heavily weighted term on each side).
     """
     n, m = len(a.terms), len(b.terms)
     if n == 0 or m == 0:
         return np.zeros((n, m), dtype=np.float32)
-    rows_a = [list(t) for t in a.terms]
-    rows_b = [list(t) for t in b.terms]
+    if without_facts:
+        rows_a, rows_b = _wording(a), _wording(b)
+    else:
+        rows_a = [list(t) for t in a.terms]
+        rows_b = [list(t) for t in b.terms]
     df: Counter[str] = Counter()
     for terms in (*rows_a, *rows_b):
         df.update(set(terms))
@@ -34,6 +40,15 @@ def lexical_matrix(a: SentenceFeatures, b: SentenceFeatures) -> np.ndarray:
     va = _tfidf(rows_a, vocab, idf)
     vb = _tfidf(rows_b, vocab, idf)
     return np.clip(va @ vb.T, 0.0, 1.0)
+
+
+def _wording(f: SentenceFeatures) -> list[list[str]]:
+    """Content stems without the sentence's names and figures."""
+    out = []
+    for terms, names in zip(f.terms, f.names):
+        facts = {stem(w) for w in names}
+        out.append([t for t in terms if t not in facts and not any(ch.isdigit() for ch in t)])
+    return out
 
 
 def _tfidf(rows: list[list[str]], vocab: dict[str, int], idf: np.ndarray) -> np.ndarray:

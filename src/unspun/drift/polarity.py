@@ -58,11 +58,29 @@ def _pair_negations(na: list, nb: list, plain: dict[str, frozenset[str]], pol) -
                  lambda xa, yb: not xa[1].main and not yb[1].main and xa[1].conditional == yb[1].conditional and free(xa, yb),
                  lambda xa, yb: xa[1].conditional == yb[1].conditional and free(xa, yb)):
         for x in list(left_a):
-            y = next((y for y in left_b if test(x, y)), None)
+            # of the candidates, the one whose clause says most of the same things ("should not be
+            # permitted to carry a gun" goes with "should not be allowed to carry a gun", not with
+            # "hadn't warned" earlier in the sentence)
+            y = max((y for y in left_b if test(x, y)), default=None,
+                    key=lambda y: len(_clause_words(pol("a", x[0]), x[1]) & _clause_words(pol("b", y[0]), y[1])))
             if y is not None:
                 left_a.remove(x)
                 left_b.remove(y)
     return left_a, left_b
+
+
+_OWN_CLAUSE_ENDS = frozenset({"ccomp", "advcl", "relcl", "acl", "conj", "parataxis"})
+
+
+def _clause_words(pol, n) -> set[str]:  # noqa: ANN001
+    """Stems of the content words of a negated predicate's clause (its target's subtree)."""
+    if not pol.parsed or n.target_i < 0:
+        return set()
+    sub = _subtree(pol, n.target_i)
+    for t in pol.tokens:  # the clause's own words: not those of clauses inside it
+        if t.i in sub and t.i != n.target_i and t.dep in _OWN_CLAUSE_ENDS:
+            sub -= _subtree(pol, t.i)
+    return {stem(t.text.lower()) for t in pol.tokens if t.i in sub and t.pos in ("NOUN", "PROPN", "NUM", "ADJ", "VERB")}
 
 
 def _share_argument(px, x, py, y) -> bool:  # noqa: ANN001
@@ -307,8 +325,30 @@ def _args_agree(px, i_x: int, py, i_y: int) -> bool:  # noqa: ANN001
             continue
         if _phrases_overlap(px, i_x, py, i_y, deps):
             continue  # "the first Briton to defend the title" / "the first British athlete to defend the title"
+        if role == "subject" and _rest_shared(px, i_x, py, i_y):
+            continue  # "both men were not apprehended during the incident on A wing on 27 May" / "both offenders were ..."
         return False
     return True
+
+
+REST_SHARED_MIN = 3
+"""Content words of the rest of the clause (outside the subject) two predicates must share for
+differently named subjects to count as one subject described two ways. News rewrites rename the
+subject ("both men" / "both offenders") and keep the circumstances (the incident, the place, the
+time); SICK's neutral pairs change the subject of a short clause ("a man" / "a woman is not
+playing a guitar") and share one or two words besides. Chosen on the dev fold of
+``bench/drift_eval.py`` and SICK TRAIN."""
+
+
+def _rest_shared(px, i_x: int, py, i_y: int) -> bool:  # noqa: ANN001
+    def rest(pol, i: int) -> set[str]:  # noqa: ANN001
+        subject: set[int] = set()
+        for k in argument_indices(pol, i, SUBJECT_DEPS):
+            subject |= _subtree(pol, k)
+        return {stem(t.text.lower()) for t in pol.tokens if t.i in _subtree(pol, i) - subject - {i}
+                and t.pos in ("NOUN", "PROPN", "NUM", "ADJ", "VERB")}
+
+    return len(rest(px, i_x) & rest(py, i_y)) >= REST_SHARED_MIN
 
 
 def _name_and_description(px, i_x: int, py, i_y: int) -> bool:  # noqa: ANN001
