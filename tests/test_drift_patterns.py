@@ -193,3 +193,20 @@ def test_two_negations_pair_by_what_their_clauses_say(comparer):
     result = comparer.compare(a, b)
     flips = [f.new for f in result.findings if f.type == "contradiction" and f.severity in SERIOUS]
     assert flips and all("hadn't" in x for x in flips), flips
+
+
+@pytest.mark.parametrize("a,b,age", [
+    ("Veteran jazz pianist Orla Brennick dies", "Jazz pianist Orla Brennick dies at 81", "81"),
+    ("Film star Teodor Marsh killed in avalanche", "Teodor Marsh dead: film star, 52, killed in avalanche", "52"),
+])
+def test_an_added_age_is_shown_not_flagged(comparer, a, b, age):
+    result = comparer.compare(a, b)
+    added = [f for f in result.findings if f.new == age]
+    assert added and all(f.severity == "low" for f in added), [(f.type, f.severity, f.new) for f in result.findings]
+
+
+def test_an_added_figure_is_named_with_its_noun_only(comparer):
+    result = comparer.compare("The ferry carried passengers across the bay.", "The ferry carried 40 passengers across the bay.")
+    added = [f for f in result.findings if f.type == "unsupported_addition" and f.new == "40"]
+    assert added and added[0].severity == "medium"
+    assert "“40 passengers”" in added[0].explanation, added[0].explanation

@@ -196,7 +196,9 @@ def _kin_q(x: Quantity, y: Quantity, overlap: int) -> bool:
 
 
 _STOP_AFTER = re.compile(r"[,.;:()\"“”]|\b(?:of|to|in|on|at|for|from|by|with|and|or|but|than|that|which|who|was|were|is|are|"
-                         r"has|have|had|will|would|a|an|the|this|these|those|after|before|since|into|as)\b", re.I)
+                         r"has|have|had|will|would|a|an|the|this|these|those|after|before|since|into|as|across|over|under|through|"
+                         r"during|per|between|against|about|around|near|onto|off|up|down|out|via|within|without|"
+                         r"each|every|could|can|may|might|must|should|did|do|does|said|says)\b", re.I)
 
 
 def _phrase(view: PairView, side: str, k: int, q: Quantity) -> str:
@@ -241,6 +243,14 @@ def numbers(view: PairView) -> list[Change]:
         claim = view.claim_of("b", j)
         if claim is None or claim.basis not in ("linked", "soft") or y.unit == "score":
             continue  # a sentence with no counterpart is an addition as a whole
+        if _an_age(view.b.sentences[j].text, y):
+            # "dies" / "dies at 66": a person's age is a detail a rewrite adds, easy to check and
+            # rarely the point; shown, not flagged
+            out.append(Change(
+                "unsupported_addition", "low", 0.0, f"B gives an age, “{y.text}”, that A does not give.", "numbers.added.v2",
+                None, y.text, None, _abs(view, "b", j, (y.start, y.end)), a=claim.a, b=(j,), basis=claim.basis,
+                evidence={"sim": claim.sim, "age": True}))
+            continue
         out.append(Change(
             "unsupported_addition", "medium", 0.0,
             f"B gives a figure, “{_phrase(view, 'b', j, y)}”, that A does not have anywhere.", "numbers.added.v2",
@@ -252,6 +262,20 @@ def numbers(view: PairView) -> list[Change]:
 _AGE_BEFORE = re.compile(r"([A-Z][\w'’-]+),\s+(?:the\s+|aged\s+)?$")
 _AGE_AFTER = re.compile(r"^(?:,|\)|-year-old\b)")
 _AGE_NAME_AFTER = re.compile(r"^-year-old\s+(?:[a-z]+\s+){0,3}(?:[A-Z][\w'’-]+\s+)?([A-Z][\w'’-]+)")
+
+
+_AGE_WORDS = re.compile(r"\b(?:dies|died|dead|death|aged|age of)\s+(?:at\s+|aged\s+)?$", re.I)
+_AGE_COMMAS = re.compile(r"[A-Za-z][\w'’-]*,\s+$")
+
+
+def _an_age(text: str, q: Quantity) -> bool:
+    """A bare whole number that gives someone's age: "dies at 66", "dies aged 116", "the star, 40,",
+    "Varela, 20," or "the 41-year-old"."""
+    if q.unit is not None or not 0 < q.value < 120 or q.value != int(q.value):
+        return False
+    before, after = text[max(0, q.start - 40): q.start], text[q.end: q.end + 12]
+    return bool(_AGE_WORDS.search(before) or (_AGE_COMMAS.search(before) and after.startswith(","))
+                or re.match(r"-year-old\b", after) or _age_of(text, q))
 
 
 def _age_of(text: str, q: Quantity) -> str | None:
