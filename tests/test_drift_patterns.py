@@ -210,3 +210,14 @@ def test_an_added_figure_is_named_with_its_noun_only(comparer):
     added = [f for f in result.findings if f.type == "unsupported_addition" and f.new == "40"]
     assert added and added[0].severity == "medium"
     assert "“40 passengers”" in added[0].explanation, added[0].explanation
+
+
+def test_a_unit_is_no_shared_slot(comparer):
+    """Two durations in different roles ("a 20 minute drive" / "10 minutes to spare") are not one
+    figure changed in place: medium at most. The same duration changed in place stays high."""
+    result = comparer.compare("I needed to be at the office in 40 minutes and it was a 25 minute walk.",
+                              "I locked the door and walked off, reaching the office with 5 minutes to spare.")
+    assert not any(f.type == "number_changed" and f.severity == "high" for f in result.findings)
+    result = comparer.compare("The bridge repairs will take 20 minutes longer each night.",
+                              "The bridge repairs will take 45 minutes longer each night.")
+    assert any(f.type == "number_changed" and f.severity == "high" for f in result.findings)

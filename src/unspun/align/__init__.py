@@ -10,7 +10,13 @@ embedding cosine, content-word TF-IDF cosine and shared names/numbers, then:
    matches win); strong links may cross (reordering is allowed);
 2. **context**: a weaker pair is accepted only where its position agrees with
    the links around it (rewrites mostly keep the order of the original);
-3. **merges** (1:n and n:1): a free sentence next to a link joins it when it
+3. **fact-tolerant links**: a free pair that sits between its neighbours' links
+   (``sandwich``), or whose two sentences are each other's best counterpart next to
+   links already made (``gap_best`` / ``mutual_best``), is linked from a lower score —
+   a changed name, figure or negation lowers every scorer, and it is what drift reports,
+   not a reason to unlink; the lexical score also counts the wording without names and
+   figures;
+4. **merges** (1:n and n:1): a free sentence next to a link joins it when it
    covers content of the other side that the link did not cover yet (a long
    sentence split in two, or two merged into one).
 

@@ -299,6 +299,9 @@ class PairView:
 
 
 _SLOT_SKIP = frozenset({"the", "a", "an"})
+_SLOT_UNITS = frozenset("""second seconds minute minutes hour hours day days week weeks month months year years per percent
+    cent km kilometre kilometres kilometer kilometers metre metres meter meters mile miles feet foot kg kilos pounds tonnes
+    tons""".split())
 _SLOT_WORD = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
 
 
@@ -310,6 +313,8 @@ def _edge_word(text: str, last: bool) -> str | None:
     if stop:
         part = part[len(part) - stop.start():] if last else part[: stop.start()]
     words = [w.lower() for w in _SLOT_WORD.findall(part) if w.lower() not in _SLOT_SKIP]
+    if not last and len(words) > 1 and words[0] in _SLOT_UNITS:
+        words = words[1:]  # "a 20 minute drive" / "10 minutes to spare": the unit is no slot, what it measures is
     if not words:
         return None
     return stem(words[-1] if last else words[0])
