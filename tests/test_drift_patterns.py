@@ -221,3 +221,14 @@ def test_a_unit_is_no_shared_slot(comparer):
     result = comparer.compare("The bridge repairs will take 20 minutes longer each night.",
                               "The bridge repairs will take 45 minutes longer each night.")
     assert any(f.type == "number_changed" and f.severity == "high" for f in result.findings)
+
+
+def test_a_new_name_is_not_excused_by_a_common_word_in_its_span():
+    """A tagger span such as "Marriott hotels" takes a common word along; "hotels" in the other
+    version does not mention Marriott."""
+    from unspun.drift.entities import Entity, mention_degree
+
+    other = "One of the two hotels on the Kings Road will be a budget hotel."
+    assert mention_degree(Entity("Marriott hotels", "ORG", 0, 15), other, set()) == 0.0
+    assert mention_degree(Entity("Marriott hotels", "ORG", 0, 15), "The Marriott chain said so.", set()) == 1.0
+    assert mention_degree(Entity("Ludwig van Beethoven", "PERSON", 0, 20), "A Beethoven sonata.", set()) == 1.0

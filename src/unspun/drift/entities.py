@@ -301,6 +301,11 @@ def _same_given_name(f: str, first: str) -> bool:
 
 
 def _distinctive_tokens(text: str) -> list[str]:
+    """The words that make the name: not generic words, and not the lower-case words the tagger's
+    span takes along ("Barclays hotels": "hotels" in the other version does not mention Barclays)."""
+    words = text.split()
+    if any(w[:1].isupper() for w in words) and any(w[:1].islower() and w.isalpha() and w not in _PARTICLES for w in words):
+        text = " ".join(w for w in words if not (w[:1].islower() and w.isalpha() and w not in _PARTICLES))
     toks = [t for t in _tokens(text) if t not in GENERIC and t not in {"the", "of", "and", "for", "de", "s"}]
     return toks or _tokens(text)
 
