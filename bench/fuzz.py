@@ -191,6 +191,11 @@ class Tally:
             if len(self.examples) < 20:
                 self.examples.append(f"{kind}: {what[:300]}")
 
+    def count(self, n: int, what: str, t0: float) -> None:
+        with self.lock:
+            self.inputs += n
+            print(f"{what}: {self.inputs} inputs, {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+
     def exit(self, rc: int | None, err: str, what: str) -> None:
         if rc == 1 or "Traceback" in err:
             self.bad("crashes", f"{what}: rc={rc} {err.strip()[-200:]}")
@@ -265,6 +270,8 @@ def main() -> None:
     p.add_argument("--singles", type=int, default=300, help="single `compare A B` runs")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--keep", help="keep the generated inputs in this directory")
+    p.add_argument("--jobs", type=int, default=max(1, len(os.sched_getaffinity(0))),
+                   help="CLI processes run at a time (default: the CPUs this process may use)")
     p.add_argument("--only", choices=["pairs", "ingest", "singles"], help="run one kind of process only (same inputs)")
     args = p.parse_args()
     rnd = random.Random(args.seed)
@@ -325,15 +332,22 @@ def main() -> None:
     pair_jobs = pair_jobs if "pairs" in runs else []
     ingest_jobs = ingest_jobs if "ingest" in runs else []
     singles = singles if "singles" in runs else []
-    for path, n in pair_jobs:
+    def pairs_job(job: tuple[Path, int]) -> None:
+        path, n = job
         run_pairs(path, n, tally)
-        tally.inputs += n
-        print(f"pairs {path.name}: {tally.inputs} inputs, {time.perf_counter() - t0:.0f} s", file=sys.stderr)
-    for k, (inputs, count) in enumerate(ingest_jobs):
+        tally.count(n, f"pairs {path.name}", t0)
+
+    def ingest_job(job: tuple[int, tuple[list[Path], int]]) -> None:
+        k, (inputs, count) = job
         run_ingest(inputs, count, work / f"store{k}.duckdb", tally)
-        tally.inputs += count
-        print(f"ingest {k}: {tally.inputs} inputs, {time.perf_counter() - t0:.0f} s", file=sys.stderr)
-    with ThreadPoolExecutor(2) as pool:
+        tally.count(count, f"ingest {k}", t0)
+
+    # --jobs processes at a time (one per core by default): each batch process is mostly one
+    # Python thread (spaCy, extraction), so two share a 2-core machine without slowing each other
+    # much, and a hang is still judged per process (no result line for 30 s / budget per input).
+    with ThreadPoolExecutor(args.jobs) as pool:
+        list(pool.map(pairs_job, pair_jobs))
+        list(pool.map(ingest_job, enumerate(ingest_jobs)))
         list(pool.map(lambda ab: run_single(*ab, tally), singles))
     tally.inputs += len(singles)
 
