@@ -35,6 +35,7 @@ import numpy as np
 from common import data_dir, parser, read_jsonl, table
 
 from unspun.corpus import Corpus, CorpusOptions
+from unspun.engines.local import STAGES
 from unspun.stories import story_id
 from unspun.represent.minhash import jaccard
 
@@ -153,11 +154,12 @@ def run(docs, gold, model_of, held, options: CorpusOptions, workdir: Path, label
     t_docs = time.perf_counter() - t0
     t1 = time.perf_counter()
     corpus.build_stories(summary)
-    corpus.refresh_stories()  # materialise them in the store, as `unspun ingest` does
+    with summary.clock("stories"):
+        corpus.refresh_stories()  # materialise them in the store, as `unspun ingest` does
     t_stories = time.perf_counter() - t1
     comps = corpus.components()
     story_of = {d: k for k, members in enumerate(comps) for d in members}
-    result = {"docs": len(docs), "ingest_s": t_docs, "stories_s": t_stories, "pairs": summary.pairs,
+    result = {"docs": len(docs), "ingest_s": t_docs, "stories_s": t_stories, "pairs": summary.pairs, "stages": dict(summary.stage_seconds),
               "peak_mb": peak_mb(), "comps": comps, "story_of": story_of, "corpus": corpus}
     # match latency on held-out rewrites (warm: models loaded, store open)
     corpus.match(held[0]["rewrite"]) if held else None
@@ -362,8 +364,14 @@ def main_run(args, docs, gold, model_of, held, options: CorpusOptions, tmp: str)
              ["match, warm (median / p90)", f"{res['match_ms']:.0f} ms", f"{res['match_p90']:.0f} ms"],
              ["peak memory (RSS)", f"{res['peak_mb']:.0f} MB", ""]]
     table("Speed (same run)", ["step", "rate", "time"], speed)
+    total = res["ingest_s"] + res["stories_s"]
+    stages = res["stages"]
+    profile = [[k, f"{stages[k]:.1f} s", f"{stages[k] / total:.1%}"] for k in STAGES if k in stages]
+    profile.append(["other (progress, index, loops)", f"{total - sum(stages.values()):.1f} s", f"{(total - sum(stages.values())) / total:.1%}"])
+    table("Where the time goes (ingest + story building, same run)", ["stage", "time", "share"], profile)
     out = {**ev, "docs": n, "pairs": res["pairs"], "ingest_docs_per_s": n / res["ingest_s"], "stories_docs_per_s": n / res["stories_s"],
-           "ingest_s": res["ingest_s"], "stories_s": res["stories_s"], "match_ms": res["match_ms"], "peak_mb": res["peak_mb"]}
+           "ingest_s": res["ingest_s"], "stories_s": res["stories_s"], "match_ms": res["match_ms"], "peak_mb": res["peak_mb"],
+           "stage_seconds": {k: round(v, 2) for k, v in res["stages"].items()}}
     res["corpus"].close()
     if not args.no_baselines:
         base = baselines(docs, gold, model_of)

@@ -218,6 +218,11 @@ def test_library_corpus_object(tmp_path):
         summary = corpus.ingest([str(CORPUS)])
         assert summary.added == 17
         assert len(corpus.stories(findings=False)) == 3
+        # the per-stage profile covers every stage an ingest with stories runs, within its wall time
+        stages = summary.to_dict()["seconds"]["stages"]
+        assert set(stages) == {"read", "extract_segment", "represent", "candidates", "sentence_vectors", "verify", "store", "stories"}
+        assert all(v >= 0 for v in stages.values())
+        assert sum(summary.stage_seconds.values()) <= summary.seconds_documents + summary.seconds_stories + 0.01
         flood = json.loads(CORPUS.read_text().splitlines()[2])["text"]  # the light edit of the flood story
         probe = tmp_path / "probe.txt"
         probe.write_text(flood.replace("Sunday", "Sunday evening"))

@@ -24,7 +24,8 @@ import os
 import time
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
@@ -92,6 +93,12 @@ def compare_options_for(options: CorpusOptions) -> CompareOptions:
                           align=AlignOptions(link_single_sentences=False))
 
 
+STAGES = ("read", "extract_segment", "represent", "candidates", "sentence_vectors", "verify", "store", "stories")
+"""The stages an ingest's time is split into: reading sources, extraction and segmentation,
+document vectors, candidate search, MiniLM sentence vectors of verified documents, verification
+(align + pair scores), store writes, story materialisation."""
+
+
 @dataclass
 class IngestSummary:
     read: int = 0
@@ -105,6 +112,17 @@ class IngestSummary:
     stories_merged: int = 0
     seconds_documents: float = 0.0
     seconds_stories: float = 0.0
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+    """Wall time per stage (:data:`STAGES`), for the profile ``bench/corpus_eval.py`` prints."""
+
+    @contextmanager
+    def clock(self, stage: str) -> Iterator[None]:
+        """Add the time spent inside the block to ``stage``."""
+        t = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.stage_seconds[stage] = self.stage_seconds.get(stage, 0.0) + time.perf_counter() - t
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -112,7 +130,8 @@ class IngestSummary:
             "rejected": [{"source": r.source, "id": r.doc_id, "stage": r.stage, "reason": r.reason} for r in self.rejected],
             "verified_documents": self.verified, "pairs_checked": self.pairs,
             "stories_updated": self.stories_updated, "stories_merged_or_dissolved": self.stories_merged,
-            "seconds": {"documents": round(self.seconds_documents, 2), "stories": round(self.seconds_stories, 2)},
+            "seconds": {"documents": round(self.seconds_documents, 2), "stories": round(self.seconds_stories, 2),
+                        "stages": {k: round(self.stage_seconds[k], 2) for k in STAGES if k in self.stage_seconds}},
         }
 
 
@@ -199,7 +218,12 @@ class Corpus:
         seen: dict[str, str] = {}
         crash_after = int(os.environ.get("UNSPUN_TEST_CRASH_AFTER_BATCHES", "0") or 0)
         batches = 0
-        for item in iter_sources(paths, max_bytes=self.options.max_bytes):
+        items = iter(iter_sources(paths, max_bytes=self.options.max_bytes))
+        while True:
+            with summary.clock("read"):
+                item = next(items, None)
+            if item is None:
+                break
             summary.read += 1
             if progress:
                 progress("documents", summary.read, None)
@@ -215,7 +239,8 @@ class Corpus:
                     rejected.append(Rejected(item.meta.get("path", item.id), "read",
                                              "an id already in the store with different content", item.id))
                 continue
-            doc = document_or_rejection(item, self._compare_options, item.meta.get("path", item.id))
+            with summary.clock("extract_segment"):
+                doc = document_or_rejection(item, self._compare_options, item.meta.get("path", item.id))
             if isinstance(doc, Rejected):
                 rejected.append(doc)
                 continue
@@ -230,7 +255,8 @@ class Corpus:
         if stories:
             t1 = time.perf_counter()
             self.build_stories(summary, progress=progress)
-            counts = self.refresh_stories(progress=progress)
+            with summary.clock("stories"):
+                counts = self.refresh_stories(progress=progress)
             summary.stories_updated, summary.stories_merged = counts["updated"], counts["merged_or_dissolved"]
             summary.seconds_stories = time.perf_counter() - t1
         return summary
@@ -239,7 +265,8 @@ class Corpus:
         if not batch and not rejected:
             return
         docs = [d for _, d in batch]
-        dvs = represent_stage.document_vectors(docs, self.comparer.encoder, self.static) if docs else []
+        with summary.clock("represent"):
+            dvs = represent_stage.document_vectors(docs, self.comparer.encoder, self.static) if docs else []
         lead = np.array([v.lead for v in dvs], dtype=np.float32).reshape(-1, 384)
         static = np.array([v.static for v in dvs], dtype=np.float32).reshape(-1, 256)
         sigs = [v.minhash for v in dvs]
@@ -253,7 +280,7 @@ class Corpus:
             copies_in_batch.setdefault(th, doc.id)
             summary.copies += copy_of is not None
             rows.append(document_row(raw, doc, dvs[k], seq + k, copy_of))
-        with self.store.transaction():
+        with summary.clock("store"), self.store.transaction():
             self.store.add_documents(rows)
             if crash:
                 os._exit(137)  # test hook: die mid-transaction, as a killed process would
@@ -284,16 +311,17 @@ class Corpus:
         for start in range(0, len(todo), chunk):
             rows = todo[start: start + chunk]
             ids = [self.ids[i] for i in rows]
-            known = self.store.known_pairs(ids)
-            wanted: list[tuple[str, str]] = []
-            found = self.candidates_many(rows, self.index.lead[rows], self.index.static[rows], [self.index.sigs[i] for i in rows])
-            for i, j in story_stage.worth_verifying(rows, found, self.names, self.stats()):
-                a, b = self.ids[i], self.ids[j]
-                if (a, b) not in known:
-                    known.add((a, b))
-                    wanted.append((a, b))
-            pair_rows, new_vectors = self._verify(wanted)
-            with self.store.transaction():
+            with summary.clock("candidates"):
+                known = self.store.known_pairs(ids)
+                wanted: list[tuple[str, str]] = []
+                found = self.candidates_many(rows, self.index.lead[rows], self.index.static[rows], [self.index.sigs[i] for i in rows])
+                for i, j in story_stage.worth_verifying(rows, found, self.names, self.stats()):
+                    a, b = self.ids[i], self.ids[j]
+                    if (a, b) not in known:
+                        known.add((a, b))
+                        wanted.append((a, b))
+            pair_rows, new_vectors = self._verify(wanted, summary)
+            with summary.clock("store"), self.store.transaction():
                 self.store.add_sentence_vectors(new_vectors)
                 self.store.add_pairs(pair_rows)
                 self.store.mark_verified(ids)
@@ -332,13 +360,16 @@ class Corpus:
             self._sentvecs.popitem(last=False)
         return {d: (found[d], self.index.lead[self.row[d]] if d in self.row else None) for d in docs}, new
 
-    def _verify(self, wanted: list[tuple[str, str]]) -> tuple[list, dict[str, np.ndarray]]:
+    def _verify(self, wanted: list[tuple[str, str]], summary: IngestSummary) -> tuple[list, dict[str, np.ndarray]]:
         if not wanted:
             return [], {}
-        docs = self.store.documents(sorted({x for p in wanted for x in p}))
-        vectors, new = self._vectors(docs)
-        pairs = [story_stage.pair_from(self.comparer.compare_documents(docs[a], docs[b], vectors_a=vectors[a], vectors_b=vectors[b]), a, b)
-                 for a, b in wanted]
+        with summary.clock("store"):
+            docs = self.store.documents(sorted({x for p in wanted for x in p}))
+        with summary.clock("sentence_vectors"):
+            vectors, new = self._vectors(docs)
+        with summary.clock("verify"):
+            pairs = [story_stage.pair_from(self.comparer.compare_documents(docs[a], docs[b], vectors_a=vectors[a], vectors_b=vectors[b]), a, b)
+                     for a, b in wanted]
         return pairs, new
 
     # --- stories ----------------------------------------------------------------------------------
