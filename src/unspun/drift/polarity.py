@@ -304,6 +304,33 @@ def _pronoun_persons(pol, i: int, deps) -> set[int]:  # noqa: ANN001
     return out
 
 
+def _passive(pol, i: int) -> bool:  # noqa: ANN001
+    return any(t.head == i and t.dep == "nsubjpass" for t in pol.tokens)
+
+
+def _agents(pol, i: int) -> list[str]:  # noqa: ANN001
+    """Lemmas of the "by" nouns of a passive predicate ("peeled **by a woman**")."""
+    agent_preps = {t.i for t in pol.tokens if t.head == i and t.dep == "agent"}
+    return [t.lemma for t in pol.tokens if t.dep == "pobj" and t.head in agent_preps and t.pos in ("NOUN", "PROPN")]
+
+
+def _role_arguments(pol, i: int, role: str, deps) -> list[str]:  # noqa: ANN001
+    """Arguments by meaning, not by grammar: in the passive, the grammatical subject is what the
+    verb acts on and the "by" noun is who acts ("the potato is peeled by a woman" = "a woman
+    peels the potato")."""
+    if not _passive(pol, i):
+        return arguments(pol, i, deps)
+    agents = _agents(pol, i)
+    if role == "subject":
+        return agents
+    patients = arguments(pol, i, SUBJECT_DEPS)
+    others = list(arguments(pol, i, OBJECT_DEPS))
+    for a in agents:
+        if a in others:
+            others.remove(a)
+    return patients + others
+
+
 def _args_agree(px, i_x: int, py, i_y: int) -> bool:  # noqa: ANN001
     from unspun.represent.static import word_similarity
 
@@ -311,7 +338,10 @@ def _args_agree(px, i_x: int, py, i_y: int) -> bool:  # noqa: ANN001
         persons_x, persons_y = _pronoun_persons(px, i_x, deps), _pronoun_persons(py, i_y, deps)
         if persons_x and persons_y and not persons_x & persons_y:
             return False  # "does not apply to you" / "applies to them": said of someone else
-        ax, ay = arguments(px, i_x, deps), arguments(py, i_y, deps)
+        if _passive(px, i_x) != _passive(py, i_y):
+            ax, ay = _role_arguments(px, i_x, role, deps), _role_arguments(py, i_y, role, deps)
+        else:
+            ax, ay = arguments(px, i_x, deps), arguments(py, i_y, deps)
         if (persons_x == {3} and ay) or (persons_y == {3} and ax):
             continue  # "did not recruit **them**" / "recruited his **victims**": the pronoun may stand for the noun
         if not ax or not ay:
