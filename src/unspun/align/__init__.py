@@ -144,10 +144,8 @@ def align(fa: SentenceFeatures, fb: SentenceFeatures, options: AlignOptions | No
     _monotone(score, contextual, pair_of_a, pair_of_b)
     _competitive(score, strict, pair_of_a, pair_of_b)
     _sandwiched(raw, opts.sandwich if sem is not None else opts.sandwich_lexical, pair_of_a, pair_of_b)
-    if sem is not None:
-        _mutual_best(raw, opts.gap_best, opts.mutual_best, pair_of_a, pair_of_b)
-    else:
-        _mutual_best(raw, opts.gap_best_lexical, opts.mutual_best_lexical, pair_of_a, pair_of_b)
+    gap_best, mutual_best = (opts.gap_best, opts.mutual_best) if sem is not None else (opts.gap_best_lexical, opts.mutual_best_lexical)
+    _mutual_best(raw, gap_best, mutual_best, pair_of_a, pair_of_b)
     groups = _merge(score, fa, fb, pair_of_a, pair_of_b, merge, opts.merge_gain)
 
     links = []

@@ -61,8 +61,9 @@ def _pair_negations(na: list, nb: list, plain: dict[str, frozenset[str]], pol) -
             # of the candidates, the one whose clause says most of the same things ("should not be
             # permitted to carry a gun" goes with "should not be allowed to carry a gun", not with
             # "hadn't warned" earlier in the sentence)
+            words_x = _clause_words(pol("a", x[0]), x[1])
             y = max((y for y in left_b if test(x, y)), default=None,
-                    key=lambda y: len(_clause_words(pol("a", x[0]), x[1]) & _clause_words(pol("b", y[0]), y[1])))
+                    key=lambda y: len(words_x & _clause_words(pol("b", y[0]), y[1])))
             if y is not None:
                 left_a.remove(x)
                 left_b.remove(y)
@@ -80,7 +81,15 @@ def _clause_words(pol, n) -> set[str]:  # noqa: ANN001
     for t in pol.tokens:  # the clause's own words: not those of clauses inside it
         if t.i in sub and t.i != n.target_i and t.dep in _OWN_CLAUSE_ENDS:
             sub -= _subtree(pol, t.i)
-    return {stem(t.text.lower()) for t in pol.tokens if t.i in sub and t.pos in ("NOUN", "PROPN", "NUM", "ADJ", "VERB")}
+    return _content_stems(pol, sub)
+
+
+_CONTENT_POS = frozenset({"NOUN", "PROPN", "NUM", "ADJ", "VERB"})
+
+
+def _content_stems(pol, indices: set[int]) -> set[str]:  # noqa: ANN001
+    """Stems of the content words (nouns, names, numbers, adjectives, verbs) among these tokens."""
+    return {stem(t.text.lower()) for t in pol.tokens if t.i in indices and t.pos in _CONTENT_POS}
 
 
 def _share_argument(px, x, py, y) -> bool:  # noqa: ANN001
@@ -375,8 +384,7 @@ def _rest_shared(px, i_x: int, py, i_y: int) -> bool:  # noqa: ANN001
         subject: set[int] = set()
         for k in argument_indices(pol, i, SUBJECT_DEPS):
             subject |= _subtree(pol, k)
-        return {stem(t.text.lower()) for t in pol.tokens if t.i in _subtree(pol, i) - subject - {i}
-                and t.pos in ("NOUN", "PROPN", "NUM", "ADJ", "VERB")}
+        return _content_stems(pol, _subtree(pol, i) - subject - {i})
 
     return len(rest(px, i_x) & rest(py, i_y)) >= REST_SHARED_MIN
 
@@ -399,8 +407,7 @@ word that recurs in the other."""
 
 def _phrases_overlap(px, i_x: int, py, i_y: int, deps) -> bool:  # noqa: ANN001
     def phrases(pol, i: int) -> list[set[str]]:  # noqa: ANN001
-        return [{stem(t.text.lower()) for t in pol.tokens if t.i in _subtree(pol, k) and t.pos in ("NOUN", "PROPN", "ADJ", "VERB", "NUM")}
-                for k in argument_indices(pol, i, deps)]
+        return [_content_stems(pol, _subtree(pol, k)) for k in argument_indices(pol, i, deps)]
 
     for x in phrases(px, i_x):
         for y in phrases(py, i_y):

@@ -241,6 +241,13 @@ def _noun_stem(w: str) -> str:
 # stays a difference for a reader to check.
 _CLOCK_HOURS = {"second": 1 / 3600, "minute": 1 / 60, "hour": 1.0, "day": 24.0, "week": 168.0, "fortnight": 336.0}
 _CALENDAR_MONTHS = {"month": 1.0, "year": 12.0, "decade": 120.0}
+_MEASURES = frozenset("per percent cent km kilometre kilometer metre meter mile feet foot kg kilo pound tonne ton".split())
+
+
+def is_unit_word(word: str) -> bool:
+    """A word that names a unit of time or measure ("minutes", "km", "per cent"), not what is counted."""
+    w = _noun_stem(word)
+    return w in _CLOCK_HOURS or w in _CALENDAR_MONTHS or w in _MEASURES
 
 
 def _in_one_time_unit(x: "Quantity", y: "Quantity") -> tuple[float, float] | None:

@@ -268,10 +268,15 @@ _AGE_WORDS = re.compile(r"\b(?:dies|died|dead|death|aged|age of)\s+(?:at\s+|aged
 _AGE_COMMAS = re.compile(r"[A-Za-z][\w'’-]*,\s+$")
 
 
+def _may_be_age(q: Quantity) -> bool:
+    """A bare whole number under 120."""
+    return q.unit is None and 0 < q.value < 120 and q.value == int(q.value)
+
+
 def _an_age(text: str, q: Quantity) -> bool:
     """A bare whole number that gives someone's age: "dies at 66", "dies aged 116", "the star, 40,",
     "Varela, 20," or "the 41-year-old"."""
-    if q.unit is not None or not 0 < q.value < 120 or q.value != int(q.value):
+    if not _may_be_age(q):
         return False
     before, after = text[max(0, q.start - 40): q.start], text[q.end: q.end + 12]
     return bool(_AGE_WORDS.search(before) or (_AGE_COMMAS.search(before) and after.startswith(","))
@@ -281,7 +286,7 @@ def _an_age(text: str, q: Quantity) -> bool:
 def _age_of(text: str, q: Quantity) -> str | None:
     """The surname whose age a bare figure gives ("Tomasz Procko, 22," / "Varela, the 41-year-old",
     "the 41-year-old Uruguayan Varela"), or None."""
-    if q.unit is not None or not 0 < q.value < 120 or q.value != int(q.value):
+    if not _may_be_age(q):
         return None
     before, after = text[max(0, q.start - 40): q.start], text[q.end: q.end + 60]
     m = _AGE_BEFORE.search(before)

@@ -27,7 +27,7 @@ import numpy as np
 from unspun.drift.clauses import CUE_RE, Polarity, analyse, analyse_text
 from unspun.drift.entities import Entity, EntityTagger, OtherText, candidate_names, normalize
 from unspun.drift.lexicon import has_antonym_word
-from unspun.drift.quantities import DateMention, Quantity, dates, quantities
+from unspun.drift.quantities import DateMention, Quantity, dates, is_unit_word, quantities
 from unspun.records import Document
 from unspun.limits import MAX_PARSE_CHARS
 from unspun.represent.text import content_terms, stem
@@ -299,9 +299,6 @@ class PairView:
 
 
 _SLOT_SKIP = frozenset({"the", "a", "an"})
-_SLOT_UNITS = frozenset("""second seconds minute minutes hour hours day days week weeks month months year years per percent
-    cent km kilometre kilometres kilometer kilometers metre metres meter meters mile miles feet foot kg kilos pounds tonnes
-    tons""".split())
 _SLOT_WORD = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
 
 
@@ -313,7 +310,7 @@ def _edge_word(text: str, last: bool) -> str | None:
     if stop:
         part = part[len(part) - stop.start():] if last else part[: stop.start()]
     words = [w.lower() for w in _SLOT_WORD.findall(part) if w.lower() not in _SLOT_SKIP]
-    if not last and len(words) > 1 and words[0] in _SLOT_UNITS:
+    if not last and len(words) > 1 and is_unit_word(words[0]):
         words = words[1:]  # "a 20 minute drive" / "10 minutes to spare": the unit is no slot, what it measures is
     if not words:
         return None
