@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from unspun.drift.anachronism import story_year
 from unspun.drift.calibration import calibrate
 from unspun.drift.entities import EntityTagger, default_tagger
 from unspun.drift.table import RULES, rule_of
@@ -66,9 +65,7 @@ def run(doc_a: Document, doc_b: Document, alignment, options: DriftOptions | Non
     opts = options or DriftOptions()
     warnings: list[str] = []
     tagger = (tagger or default_tagger()) if opts.entities else None
-    year, year_source = story_year(doc_a, doc_b)
-    view = PairView(doc_a, doc_b, claims_of(alignment, opts), alignment.similarity, tagger,
-                    story_year=year, story_year_source=year_source)
+    view = PairView(doc_a, doc_b, claims_of(alignment, opts), alignment.similarity, tagger)
     changes: list[Change] = []
     for rule in RULES.values():
         changes.extend(rule.run(view))
@@ -153,7 +150,5 @@ def rederive(finding: Finding, doc_a: Document, doc_b: Document, tagger: EntityT
     if rule.name == "nli":
         return []
     basis = finding.basis or ("linked" if finding.a and finding.b else "added" if finding.b else "dropped")
-    year, year_source = story_year(doc_a, doc_b)
-    view = PairView(doc_a, doc_b, [Claim(finding.a, finding.b, 0.5, basis)], None, tagger or default_tagger(), restricted=True,
-                    story_year=year, story_year_source=year_source)
+    view = PairView(doc_a, doc_b, [Claim(finding.a, finding.b, 0.5, basis)], None, tagger or default_tagger(), restricted=True)
     return rule.run(view)

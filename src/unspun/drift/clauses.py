@@ -131,10 +131,13 @@ def analyse(doc) -> Polarity:  # noqa: ANN001
     def in_idiom(tok) -> bool:  # noqa: ANN001
         return any(s <= tok.idx < e for s, e in idiom_spans)
 
+    # The heads of a condition's "if"/"unless" or of a "why" (found once; ``conditional`` is asked per token).
+    marked = {c.head.i for c in doc if c.head is not c and ((c.dep_ == "mark" and c.lower_ in _CONDITIONAL_MARKS)
+                                                          or (c.dep_ == "advmod" and c.lower_ == "why"))}
+
     def conditional(tok) -> bool:  # noqa: ANN001
         for anc in [tok, *tok.ancestors]:
-            if any((c.dep_ == "mark" and c.lower_ in _CONDITIONAL_MARKS) or (c.dep_ == "advmod" and c.lower_ == "why")
-                   for c in anc.children):
+            if anc.i in marked:
                 return True  # a condition or a "why" question is no claim
             if anc.dep_ in ("advcl", "ROOT") and anc is not tok:
                 break

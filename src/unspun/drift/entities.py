@@ -14,8 +14,9 @@ from __future__ import annotations
 import functools
 import re
 import threading
-import unicodedata
 from dataclasses import dataclass
+
+from unspun.represent.text import strip_accents
 
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"}
 
@@ -118,10 +119,6 @@ GENERIC = frozenset(
 
 def _tokens(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", strip_accents(text.lower().replace("’", "'")))
-
-
-def strip_accents(s: str) -> str:
-    return "".join(ch for ch in unicodedata.normalize("NFKD", s) if not unicodedata.combining(ch))
 
 
 DEMONYM_EXTRA = 4

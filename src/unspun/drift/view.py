@@ -30,7 +30,7 @@ from unspun.drift.lexicon import has_antonym_word
 from unspun.drift.quantities import DateMention, Quantity, dates, is_unit_word, quantities
 from unspun.records import Document
 from unspun.limits import MAX_PARSE_CHARS
-from unspun.represent.text import content_terms, stem
+from unspun.represent.text import STOPWORDS, content_terms, stem
 
 SOFT_MIN = 0.35
 """Blended similarity a B sentence's closest A sentence needs to be judged against it as a soft
@@ -99,15 +99,12 @@ class PairView:
     """The pair as the rules see it; facts (figures, dates, names, parses) are read once per sentence."""
 
     def __init__(self, doc_a: Document, doc_b: Document, claims: list[Claim], sim: np.ndarray | None,
-                 tagger: EntityTagger | None, restricted: bool = False, story_year: int | None = None,
-                 story_year_source: str = "") -> None:
+                 tagger: EntityTagger | None, restricted: bool = False) -> None:
         self.a, self.b = doc_a, doc_b
         self.claims = claims
         self._sim = sim
         self.tagger = tagger
         self.restricted = restricted
-        self.story_year = story_year
-        self.story_year_source = story_year_source
         self.warnings: list[str] = []
         self._q: dict[tuple[str, int], list[Quantity]] = {}
         self._d: dict[tuple[str, int], list[DateMention]] = {}
@@ -178,6 +175,22 @@ class PairView:
 
     def judged(self, bases: tuple[str, ...] = ("linked", "soft")) -> list[Claim]:
         return [c for c in self.claims if c.basis in bases]
+
+    @functools.cached_property
+    def _story_year(self) -> tuple[int | None, str]:
+        from unspun.drift.anachronism import story_year
+
+        return story_year(self.a, self.b)
+
+    @property
+    def story_year(self) -> int | None:
+        """The story's year (read on first use: only a defunct name B introduces needs it)."""
+        return self._story_year[0]
+
+    @property
+    def story_year_source(self) -> str:
+        """Where :attr:`story_year` came from ("published 2013-05-01", "the latest year the texts state")."""
+        return self._story_year[1]
 
     # --- facts ---------------------------------------------------------------------------
     def quantities(self, side: str, k: int) -> list[Quantity]:
@@ -331,8 +344,9 @@ def needs_ner(sentence: str, other_text_lower: str) -> bool:
         if not words:
             continue
         other_words = _words_of(other_text_lower)
-        if start == 0 and len(words) == 1 and (words[0].endswith(("ly", "ing", "ed")) or words[0] in other_words):
-            continue
+        if start == 0 and len(words) == 1 and (words[0].endswith(("ly", "ing", "ed")) or words[0] in other_words
+                                               or (not name.isupper() and re.split(r"['’]", words[0])[0] in STOPWORDS)):
+            continue  # "Despite", "I'm", "There" open a sentence; "US" may be a name
         if any(w not in other_words for w in words):
             return True
     return False
