@@ -178,3 +178,42 @@ def test_connected_components_as_dataframe_iterations(spark):
     edges = spark.createDataFrame([("d", "c"), ("c", "b"), ("b", "a"), ("x", "y"), ("q", "q")], "a string, b string")
     got = {r["doc_id"]: r["component"] for r in connected_components(spark, edges).collect()}
     assert got == {"a": "a", "b": "a", "c": "a", "d": "a", "x": "x", "y": "x", "q": "q"}
+
+
+def test_documents_added_to_a_run_give_one_run_over_all_inputs(spark, inputs, tmp_path, spark_store):
+    """`--add` represents only the new documents and verifies only new pairs, yet the run ends as
+    one run over all the inputs would: the same documents and seqs, pairs and stories, bit for bit.
+    An add killed after its first step resumes; until it finishes, import and a plain run refuse."""
+    from unspun.engines.spark import SparkOptions, run
+    from unspun.errors import InputError
+
+    opts = SparkOptions(master="local[2]", partitions=3)
+    with pytest.raises(InputError, match="no complete 'documents' stage"):
+        run(inputs[1:], tmp_path / "empty", opts, spark=spark, add=True)
+    out = tmp_path / "grown"
+    first = run(inputs[:1], out, opts, spark=spark)
+    assert first["stages"]["documents"]["rows"] < 24
+
+    class Killed(Exception):
+        pass
+
+    def die_after_documents(stage: str, seconds: float) -> None:
+        if stage == "documents":
+            raise Killed
+
+    with pytest.raises(Killed):
+        run(inputs[1:], out, opts, spark=spark, add=True, progress=die_after_documents)
+    proc = run_cli("import", str(out), "--db", str(tmp_path / "early.duckdb"))
+    err = proc.stderr.decode().strip()
+    assert proc.returncode == 3 and "--add" in err and len(err.splitlines()) == 1
+    assert not (tmp_path / "early.duckdb").exists()
+    with pytest.raises(InputError, match="has not finished"):
+        run(inputs, out, opts, spark=spark)
+    with pytest.raises(InputError, match="has not finished"):
+        run(inputs[2:], out, opts, spark=spark, add=True)  # other inputs: finish the first add first
+    again = run(inputs[1:], out, opts, spark=spark, add=True)
+    assert again["stages"]["documents"] == {"skipped": "complete"} and again["stages"]["stories"]["rows"] == 4
+    assert not (out / "add.json").exists() and not list(out.glob("*.next")) and not list(out.glob("*.prev"))
+    db = tmp_path / "grown.duckdb"
+    load_json_stdout(run_cli("import", str(out), "--db", str(db), "--json"))
+    assert _read(db) == _read(spark_store)

@@ -457,20 +457,24 @@ def serve(db, host, port) -> None:  # noqa: ANN001
 @click.option("--search", type=click.Choice(["auto", "exact", "blocked"]), default="auto", show_default=True,
               help="Candidate search: exact (one broadcast index), blocked (LSH buckets, for corpora too big to "
                    "broadcast), auto (exact up to 200,000 documents).")
+@click.option("--add", "add", is_flag=True,
+              help="Add PATHS to the complete run in --out: only the new documents are represented and only new "
+                   "pairs verified; the result is the same as one run over all the inputs. Resumable.")
 @click.option("--json", "as_json", is_flag=True, help="Print what each stage did as JSON.")
-def spark_cmd(paths, out, master, partitions, search, as_json) -> None:  # noqa: ANN001
+def spark_cmd(paths, out, master, partitions, search, add, as_json) -> None:  # noqa: ANN001
     """Run the corpus stages on Apache Spark (the `spark` extra): read, represent, find candidates,
     verify, group into stories. JSONL, Parquet (same fields as columns) or WARC. Resumes from the
     last complete stage.
 
     \b
     unspun spark crawl/*.jsonl --out run/ --master local[2]
+    unspun spark crawl-tuesday.jsonl --out run/ --add   # new documents into the same run
     unspun import run/ --db news.duckdb     # then: unspun stories --db news.duckdb
     """
     try:
         from unspun.engines.spark import SparkOptions, run as spark_run
 
-        report = spark_run(list(paths), out, SparkOptions(master=master, partitions=partitions, search=search),
+        report = spark_run(list(paths), out, SparkOptions(master=master, partitions=partitions, search=search), add=add,
                            progress=None if as_json else lambda stage, sec: click.echo(f"{stage}: done in {sec:.1f} s", err=True))
     except UnspunError as exc:
         _fail(exc)

@@ -203,10 +203,10 @@ def _file_rows(path: str, max_bytes: int | None) -> Iterator[tuple[str, str, str
             yield item.meta.get("path", path), "raw", json.dumps(asdict(item))
 
 
-def _records(spark, inputs: list[str], max_bytes: int | None = None):  # noqa: ANN001, ANN202
-    """Every input record as (seq, where, kind, payload), in input order: JSONL lines (``file:line``),
-    Parquet rows (``file#row``) — kind "record", a JSON object — and WARC responses, read on a
-    worker into documents or rejections (kind "raw" / "rejected")."""
+def _records(spark, inputs: list[str], max_bytes: int | None = None, seq_from: int = 0):  # noqa: ANN001, ANN202
+    """Every input record as (seq, where, kind, payload), in input order from ``seq_from``: JSONL
+    lines (``file:line``), Parquet rows (``file#row``) — kind "record", a JSON object — and WARC
+    responses, read on a worker into documents or rejections (kind "raw" / "rejected")."""
     from pyspark.sql import Row
 
     from unspun.read.sources import kind_of
@@ -230,7 +230,7 @@ def _records(spark, inputs: list[str], max_bytes: int | None = None):  # noqa: A
     everything = parts[0]
     for more in parts[1:]:
         everything = everything.union(more)
-    return everything.zipWithIndex().map(lambda x: Row(seq=x[1], where=x[0][0], kind=x[0][1], record=x[0][2]))
+    return everything.zipWithIndex().map(lambda x: Row(seq=x[1] + seq_from, where=x[0][0], kind=x[0][1], record=x[0][2]))
 
 
 def _document_schema():  # noqa: ANN202
@@ -242,17 +242,29 @@ def _document_schema():  # noqa: ANN202
     return StructType(fields)
 
 
-def _stage_documents(spark, inputs: list[str], out: Path, options: SparkOptions) -> None:  # noqa: ANN001
+def _stage_documents(spark, inputs: list[str], out: Path, options: SparkOptions, *,  # noqa: ANN001
+                     add_from: int | None = None) -> int:
+    """Read, extract, segment and represent the inputs; returns the seq the next input would get.
+
+    ``add_from``: add the inputs to the run's documents, their records numbered from there; the
+    union is deduplicated as one run over all the inputs would be, and written to
+    ``documents.next`` / ``rejected.next`` (swapped in by :func:`_swap`)."""
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
     corpus = options.corpus
-    records = _records(spark, inputs, corpus.get("max_bytes")).repartition(options.task_count())
+    records = _records(spark, inputs, corpus.get("max_bytes"), add_from or 0).repartition(options.task_count())
     schema = _document_schema()
     names = [f.name for f in schema.fields]
     rows = records.mapPartitions(lambda it: (tuple(r.get(k) for k in names) for r in _documents_partition(it, corpus)))
     df = spark.createDataFrame(rows, schema).cache()
+    top = df.agg(F.max("seq")).first()[0]
+    next_seq = (add_from or 0) if top is None else top + 1
     good = df.where(F.col("reason").isNull())
+    suffix = ""
+    if add_from is not None:
+        suffix = ".next"
+        good = spark.read.parquet(str(out / "documents")).unionByName(good, allowMissingColumns=True)
     first = Window.partitionBy("doc_id").orderBy("seq")
     ranked = good.withColumn("_rank", F.row_number().over(first)).withColumn("_first_hash", F.first("content_hash").over(first))
     kept = ranked.where(F.col("_rank") == 1)
@@ -263,10 +275,13 @@ def _stage_documents(spark, inputs: list[str], out: Path, options: SparkOptions)
     kept = kept.withColumn("_copy", F.first("doc_id").over(same_text))
     kept = kept.withColumn("copy_of", F.when(F.col("_copy") != F.col("doc_id"), F.col("_copy")))
     kept = kept.drop("_rank", "_first_hash", "_copy", "where", "stage", "reason")
-    kept.write.mode("overwrite").parquet(str(out / "documents"))
+    kept.write.mode("overwrite").parquet(str(out / ("documents" + suffix)))
     rejected = df.where(F.col("reason").isNotNull()).select("doc_id", "seq", "where", "stage", "reason").unionByName(clashes)
-    rejected.write.mode("overwrite").parquet(str(out / "rejected"))
+    if add_from is not None:
+        rejected = spark.read.parquet(str(out / "rejected")).unionByName(rejected)
+    rejected.write.mode("overwrite").parquet(str(out / ("rejected" + suffix)))
     df.unpersist()
+    return next_seq
 
 
 # --- stage 2: candidates -------------------------------------------------------------------------
@@ -455,21 +470,34 @@ def _verify_partition(rows: Iterator[Any], corpus: dict[str, Any]) -> Iterator[t
         yield tuple(pair_row(story_stage.pair_from(c, da.id, db.id)))
 
 
-def _stage_pairs(spark, out: Path, options: SparkOptions) -> None:  # noqa: ANN001
+def _stage_pairs(spark, out: Path, options: SparkOptions, *, add: bool = False) -> None:  # noqa: ANN001
     """Sentence vectors of every document in a candidate pair (``vectors/``, what the local engine
-    computes and stores for the documents it compares), then each pair verified (``pairs/``)."""
+    computes and stores for the documents it compares), then each pair verified (``pairs/``).
+
+    ``add``: the run's vectors and verified pairs are kept for the candidates that still have them
+    (both are functions of the two documents alone) and only the rest computed: the result is
+    what one run over all the inputs gives, written to ``vectors.next`` / ``pairs.next``."""
     from pyspark.sql import functions as F
 
     from unspun.store import PAIR_COLUMNS
 
     corpus = options.corpus
+    suffix = ".next" if add else ""
     docs = spark.read.parquet(str(out / "documents")).select(*_SIDE)
     cands = spark.read.parquet(str(out / "candidates"))
     needed = cands.select(F.col("a").alias("doc_id")).union(cands.select(F.col("b").alias("doc_id"))).distinct()
+    kept_vectors = kept_pairs = None
+    if add:
+        kept_vectors = spark.read.parquet(str(out / "vectors")).join(needed, "doc_id", "left_semi")
+        needed = needed.join(kept_vectors.select("doc_id"), "doc_id", "left_anti")
+        kept_pairs = spark.read.parquet(str(out / "pairs")).join(cands, ["a", "b"], "left_semi")
+        cands = cands.join(kept_pairs.select("a", "b"), ["a", "b"], "left_anti")
     todo = needed.join(docs, "doc_id").repartition(options.task_count())
-    vectors = todo.rdd.mapPartitions(lambda it: _vectors_partition(it, corpus))
-    spark.createDataFrame(vectors, "doc_id string, sentvecs binary").write.mode("overwrite").parquet(str(out / "vectors"))
-    docs = docs.join(spark.read.parquet(str(out / "vectors")), "doc_id")
+    vectors = spark.createDataFrame(todo.rdd.mapPartitions(lambda it: _vectors_partition(it, corpus)), "doc_id string, sentvecs binary")
+    if kept_vectors is not None:
+        vectors = kept_vectors.unionByName(vectors)
+    vectors.write.mode("overwrite").parquet(str(out / ("vectors" + suffix)))
+    docs = docs.join(spark.read.parquet(str(out / ("vectors" + suffix))), "doc_id")
     side = _SIDE + ("sentvecs",)
     a = docs.select(*[F.col(k).alias("a_" + k) for k in side])
     b = docs.select(*[F.col(k).alias("b_" + k) for k in side])
@@ -478,7 +506,10 @@ def _stage_pairs(spark, out: Path, options: SparkOptions) -> None:  # noqa: ANN0
     schema = ("a string, b string, same_story double, a_coverage double, b_coverage double, kind string, links string, "
               "findings string, algorithm string, evidence string")
     assert tuple(c.split()[0] for c in schema.split(", ")) == PAIR_COLUMNS
-    spark.createDataFrame(verified, schema).write.mode("overwrite").parquet(str(out / "pairs"))
+    pairs = spark.createDataFrame(verified, schema)
+    if kept_pairs is not None:
+        pairs = kept_pairs.unionByName(pairs)
+    pairs.write.mode("overwrite").parquet(str(out / ("pairs" + suffix)))
 
 
 # --- stage 4: stories ---------------------------------------------------------------------------
@@ -594,22 +625,121 @@ def stage_done(out: Path, stage: str) -> bool:
     return (out / stage / "_SUCCESS").exists()
 
 
+ADD_JOURNAL = "add.json"
+"""What an unfinished ``--add`` was adding and which of its steps are done (removed when it finishes)."""
+
+
+def _swap(out: Path, name: str) -> None:
+    """Replace ``name/`` by a complete ``name.next/``. Safe to repeat after a crash at any point:
+    each step checks what the previous attempt left."""
+    import shutil
+
+    new, cur, old = out / f"{name}.next", out / name, out / f"{name}.prev"
+    if (new / "_SUCCESS").exists():
+        if cur.exists():
+            if old.exists():
+                shutil.rmtree(old)
+            cur.rename(old)
+        new.rename(cur)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def _next_seq(spark, out: Path) -> int:  # noqa: ANN001
+    """The seq the run's next record gets: from ``job.json``, else after the highest stored one."""
+    job = json.loads((out / "job.json").read_text()) if (out / "job.json").exists() else {}
+    if "next_seq" in job:
+        return int(job["next_seq"])
+    seqs = [r[0] for stage in ("documents", "rejected") for r in spark.read.parquet(str(out / stage)).agg({"seq": "max"}).collect()]
+    return max((x for x in seqs if x is not None), default=-1) + 1
+
+
+def _write_job(out: Path, **fields: Any) -> None:
+    path = out / "job.json"
+    job = json.loads(path.read_text()) if path.exists() else {}
+    job.update(fields)
+    path.write_text(json.dumps(job, indent=1))
+
+
+def _add(spark, inputs: list[str], out: Path, options: SparkOptions, report: dict[str, Any],  # noqa: ANN001
+         progress: Callable[[str, float], None] | None) -> None:
+    """Add ``inputs`` to a complete run: the result is what one run over the run's inputs and these
+    gives (the same documents, seqs, pairs and stories). Only the new documents are represented and
+    only pairs not verified before are verified; candidates and stories are computed again (new
+    documents change the corpus statistics and the components). Resumable: the journal
+    (:data:`ADD_JOURNAL`) records the steps done, and every stage is written beside the old one
+    and swapped in (:func:`_swap`)."""
+    journal = out / ADD_JOURNAL
+    if journal.exists():
+        state = json.loads(journal.read_text())
+        if state["inputs"] != inputs:
+            raise InputError(str(out), f"an earlier --add of {', '.join(state['inputs'])} has not finished: "
+                                       "run that command again to finish it first")
+    else:
+        missing = [stage for stage in STAGES if not stage_done(out, stage)]
+        if missing:
+            raise InputError(str(out), f"has no complete '{missing[0]}' stage: finish the run (the same "
+                                       "command without --add) before adding documents to it")
+        state = {"inputs": inputs, "seq_from": _next_seq(spark, out), "done": []}
+        journal.write_text(json.dumps(state, indent=1))
+    # Until the add has finished, the stories on disk do not describe the run: `unspun import`
+    # refuses it while the journal exists (store.run_files).
+    for step in STAGES:
+        if step in state["done"]:
+            report["stages"][step] = {"skipped": "complete"}
+            continue
+        t0 = time.perf_counter()
+        if step in ("documents", "pairs"):
+            # Built beside the old directories, recorded, then swapped in: a crash before the record
+            # leaves the old ones whole (built again on resume), after it only the swap is repeated.
+            if f"{step}.built" not in state["done"]:
+                if step == "documents":
+                    state["next_seq"] = _stage_documents(spark, inputs, out, options, add_from=state["seq_from"])
+                else:
+                    _stage_pairs(spark, out, options, add=True)
+                state["done"].append(f"{step}.built")
+                journal.write_text(json.dumps(state, indent=1))
+            for name in (("rejected", "documents") if step == "documents" else ("vectors", "pairs")):
+                _swap(out, name)
+        elif step == "candidates":
+            _stage_candidates(spark, out, options)
+        else:
+            _stage_stories(spark, out, options)
+        seconds = time.perf_counter() - t0
+        report["stages"][step] = {"rows": spark.read.parquet(str(out / step)).count(), "seconds": round(seconds, 2)}
+        state["done"].append(step)
+        journal.write_text(json.dumps(state, indent=1))
+        if progress:
+            progress(step, seconds)
+    job = json.loads((out / "job.json").read_text()) if (out / "job.json").exists() else {}
+    _write_job(out, inputs=list(job.get("inputs", [])) + inputs, next_seq=state.get("next_seq", state["seq_from"]))
+    journal.unlink()
+
+
 def run(inputs: list[str], out: str | os.PathLike, options: SparkOptions | None = None, *,
-        progress: Callable[[str, float], None] | None = None, spark: Any = None) -> dict[str, Any]:
+        progress: Callable[[str, float], None] | None = None, spark: Any = None, add: bool = False) -> dict[str, Any]:
     """Run the stages not yet complete under ``out``; returns what each stage did and took.
 
     A stage is complete when its Parquet directory has Spark's ``_SUCCESS`` marker; a failed or
     killed job resumes from the first incomplete stage. Running a stage again clears the later
-    ones (their input changed). ``spark``: an existing session to use (left running); by default
-    one is started for the job and stopped after it."""
+    ones (their input changed). ``add``: add ``inputs`` to a complete run instead (see
+    :func:`_add`). ``spark``: an existing session to use (left running); by default one is started
+    for the job and stopped after it."""
     options = options or SparkOptions()
     out = Path(out)
+    if not add and (out / ADD_JOURNAL).exists():
+        state = json.loads((out / ADD_JOURNAL).read_text())
+        raise InputError(str(out), f"an --add of {', '.join(state['inputs'])} has not finished: run it again (with --add) first")
     out.mkdir(parents=True, exist_ok=True)
     own = spark is None
     spark = spark or session(options)
-    report: dict[str, Any] = {"out": str(out), "master": options.master, "stages": {}}
-    (out / "job.json").write_text(json.dumps({"inputs": inputs, "options": asdict(options)}, indent=1))
+    report: dict[str, Any] = {"out": str(out), "master": options.master, "stages": {}, "added": add}
     try:
+        if add:
+            _add(spark, inputs, out, options, report, progress)
+            report["rejected"] = spark.read.parquet(str(out / "rejected")).count()
+            return report
+        _write_job(out, inputs=inputs, options=asdict(options))
         for stage in STAGES:
             if stage_done(out, stage):
                 report["stages"][stage] = {"skipped": "complete"}
@@ -620,7 +750,7 @@ def run(inputs: list[str], out: str | os.PathLike, options: SparkOptions | None 
                     marker.unlink()
             t0 = time.perf_counter()
             if stage == "documents":
-                _stage_documents(spark, inputs, out, options)
+                _write_job(out, next_seq=_stage_documents(spark, inputs, out, options))
             elif stage == "candidates":
                 _stage_candidates(spark, out, options)
             elif stage == "pairs":

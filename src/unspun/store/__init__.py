@@ -554,6 +554,9 @@ def run_files(out: str | os.PathLike) -> dict[str, list[str]]:
     out = Path(out)
     if not out.is_dir():
         raise InputError(str(out), "no such run directory (the --out of `unspun spark`)")
+    if (out / "add.json").exists():  # engines.spark.ADD_JOURNAL (not imported: the store needs no Spark)
+        raise InputError(str(out), "documents are being added to this run (`unspun spark ... --add`): "
+                                   "finish that command before importing")
     parts = {}
     for stage in ("documents", "rejected", "vectors", "pairs"):
         if not (out / stage / "_SUCCESS").exists():
