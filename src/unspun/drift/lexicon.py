@@ -80,7 +80,7 @@ ANTONYM_GROUPS: tuple[tuple[str, frozenset[str], frozenset[str]], ...] = (
     # Verbs and market phrases in one group: "rose" vs "closed down" is the same flip.
     ("rose/fell",
      _g("rose rise rises risen rising increased increases increasing grew grow grows gained gains climbed climbs climb jumped "
-        "jumps jump surged surges surge soared soars soar rallied rally rallies advanced higher inched rebounded rebound")
+        "jumps jump surged surges surge soared soars soar rallied rally rallies advanced higher rebounded rebound")
      | frozenset({"was up", "were up", "closed up", "ended up", "inched up", "edged up", "is up", "are up", "moved up",
                   "trading up", "traded up"}),
      _g("fell fall falls fallen falling decreased decreases decreasing declined declines decline declining dropped drops drop "
@@ -127,6 +127,14 @@ ANTONYM_GROUPS: tuple[tuple[str, frozenset[str], frozenset[str]], ...] = (
     ("profit/loss", _g("profit profits"), _g("loss losses")),
     ("hired/fired", _g("hired hire hires"), _g("fired fire fires sacked laid")),
     ("success/failure", _g("succeeded success successful"), _g("failed failure unsuccessful")),
+    # Opposite prefixes, one pair per group (hyperthermia is no opposite of hypotension).
+    ("hyperthermia/hypothermia", _g("hyperthermia"), _g("hypothermia")),
+    ("hypertension/hypotension", _g("hypertension hypertensive"), _g("hypotension hypotensive")),
+    ("hyperglycaemia/hypoglycaemia", _g("hyperglycaemia hyperglycemia hyperglycaemic hyperglycemic"),
+     _g("hypoglycaemia hypoglycemia hypoglycaemic hypoglycemic")),
+    ("overestimated/underestimated", _g("overestimated overestimates overestimate overestimating"),
+     _g("underestimated underestimates underestimate underestimating")),
+    ("overvalued/undervalued", _g("overvalued"), _g("undervalued")),
 )
 
 # --- exception vs permission, pending vs done -----------------------------------------

@@ -566,15 +566,19 @@ def antonym_flips(view: PairView) -> list[Change]:
         if not (L.has_antonym_word(la) and L.has_antonym_word(lb)):
             continue
         for name, left, right in L.ANTONYM_GROUPS:
+            rl, rr = L.group_re(left), L.group_re(right)
+            if not ((rl.search(la) and rr.search(lb)) or (rr.search(la) and rl.search(lb))):
+                continue  # the sentences' joined text has each match of their own texts
             occ = {(sd, pole): _occurrences(side, group) for sd, side in (("a", a), ("b", b))
                    for pole, group in (("l", left), ("r", right))}
             if not ((occ["a", "l"] and occ["b", "r"]) or (occ["a", "r"] and occ["b", "l"])):
                 continue
-            # What both versions say alike cancels out, in order of appearance.
+            # What both versions say alike cancels out, each word against the other version's word
+            # at the nearest place in its sentence ("up ... having shed" / "down ... having slipped":
+            # "shed" cancels "slipped", and "up" / "down" is the flip).
             rest = {k: list(v) for k, v in occ.items()}
             for pole in ("l", "r"):
-                n = min(len(rest["a", pole]), len(rest["b", pole]))
-                rest["a", pole], rest["b", pole] = rest["a", pole][n:], rest["b", pole][n:]
+                rest["a", pole], rest["b", pole] = _cancel_alike(view, claim, rest["a", pole], rest["b", pole], a, b)
             found = None
             for xa, yb in ((rest["a", "l"], rest["b", "r"]), (rest["a", "r"], rest["b", "l"])):
                 for old, oa in xa:
@@ -598,6 +602,39 @@ def antonym_flips(view: PairView) -> list[Change]:
     return out
 
 
+def _cancel_alike(view: PairView, claim, xs: list[tuple[str, int]], ys: list[tuple[str, int]],  # noqa: ANN001
+                  a: Side, b: Side) -> tuple[list, list]:
+    """The words of one pole left in each version once each of the fewer is cancelled against the
+    other version's word nearest to its relative place in its sentence — a noun only against a noun
+    ("gained" is not cancelled by "a string of gains")."""
+    if not xs or not ys:
+        return xs, ys
+    pa, pb = [_relative(a, o) for _, o in xs], [_relative(b, o) for _, o in ys]
+    na, nb = [_is_noun(view, "a", claim.a, o) for _, o in xs], [_is_noun(view, "b", claim.b, o) for _, o in ys]
+    pairs = sorted((abs(pa[i] - pb[j]), i, j) for i in range(len(xs)) for j in range(len(ys)) if na[i] == nb[j])
+    gone_x: set[int] = set()
+    gone_y: set[int] = set()
+    for _, i, j in pairs:
+        if i not in gone_x and j not in gone_y:
+            gone_x.add(i)
+            gone_y.add(j)
+    return [x for i, x in enumerate(xs) if i not in gone_x], [y for j, y in enumerate(ys) if j not in gone_y]
+
+
+def _is_noun(view: PairView, side: str, idx: tuple[int, ...], offset: int) -> bool:
+    _, tok = _token_at(view, side, idx, offset)
+    return tok is not None and tok.pos == "NOUN"
+
+
+def _relative(side: Side, offset: int) -> float:
+    """Where a document offset falls in the side's sentences, from 0 (first word) to 1 (last)."""
+    for text, start in side.each():
+        if start <= offset <= start + len(text):
+            k = side.starts.index(start)
+            return (k + (offset - start) / max(1, len(text))) / len(side.texts)
+    return 0.0
+
+
 _COMPARATIVES = frozenset({"higher", "lower"})
 _RELATIONAL = frozenset({"won/lost", "beat/missed expectations", "hired/fired"})
 """Groups whose two words can describe one event from two sides ("A beat B" / "B lost to A")."""
@@ -619,7 +656,7 @@ def _opposed(view: PairView, claim, oa: int, ob: int, a: Side, b: Side, group: s
         if any(t.text.lower() in _COMPARATIVES and t.dep != "advmod" for t in (tok_a, tok_b)):
             return False  # "one reservoir higher than the other" describes, "shares closed higher" moves
         sa, sb = _subject(pol_a, tok_a), _subject(pol_b, tok_b)
-        if sa and sb and not _same_word(sa, sb):
+        if sa and sb and not _same_subject(sa, sb):
             return False  # "its dominance ended" / "Art Deco lost prominence"; "Celtic beat Rangers" / "Rangers lost"
         return "strong" if sa and sb else True
     parity_a = sum(1 for _ in _CUE_RE.finditer(a.text)) % 2
@@ -641,12 +678,27 @@ def _is_name(lemma: str) -> bool:
     return lemma not in ("it", "they", "he", "she", "we", "i", "you", "which", "that", "who")
 
 
-def _subject(pol, tok) -> str | None:  # noqa: ANN001
-    """Lemma of the subject of the word's clause ("was up": the subject of "was"), None when none."""
+def _same_subject(x: tuple[str, ...], y: tuple[str, ...]) -> bool:
+    """Two subjects (see :func:`_subject`) are one: their heads are one word (as lemma or as written:
+    "shares" / "stock" are synonyms where "share" / "stock" are not), or a name word of one is in
+    the other ("the Dow" / "the Dow Jones industrial average")."""
+    if _same_word(x[0], y[0]) or _same_word(x[1], y[1]):
+        return True
+    return bool(set(x[2:]) & set(y)) or bool(set(y[2:]) & set(x))
+
+
+def _subject(pol, tok) -> tuple[str, ...] | None:  # noqa: ANN001
+    """The subject of the word's clause ("was up": the subject of "was") as (lemma, word as written,
+    lemmas of its compound words...), None when none."""
     heads = {tok.i, tok.head}
     for t in pol.tokens:
         if t.dep in ("nsubj", "nsubjpass") and t.head in heads:
-            return t.lemma
+            parts, grew = {t.i}, True
+            while grew:  # "Dow" -> "Jones" -> "average" (nmod: how the parser attaches a name in a noun phrase)
+                more = {c.i for c in pol.tokens if c.dep in ("compound", "nmod") and c.head in parts} - parts
+                parts |= more
+                grew = bool(more)
+            return (t.lemma, t.text.lower(), *(c.lemma for c in pol.tokens if c.i in parts and c.i != t.i))
     return None
 
 
