@@ -32,6 +32,8 @@ def test_pattern(comparer, a, b, case):
     serious = [(f.type, f.old, f.new, f.rule) for f in result.findings if f.severity in SERIOUS]
     if "expect" in case:
         assert any(t == case["expect"] for t, *_ in serious), (case["expect"], serious)
+    if "expect_words" in case:  # the finding quotes these words (old and new, either direction)
+        assert any(t == case["expect"] and {o, n} == set(case["expect_words"]) for t, o, n, _ in serious), serious
     for t in case.get("forbid", []):
         assert not any(x == t for x, *_ in serious), (t, serious)
     high = [(f.type, f.old, f.new, f.rule) for f in result.findings if f.severity == "high"]
@@ -111,6 +113,11 @@ def test_anachronism_is_found_with_a_date_and_explained():
     ana = [f for f in result.findings if f.type == "anachronism"]
     assert ana and ana[0].severity == "high" and ana[0].new == "West Germany"
     assert "1990" in ana[0].explanation and "2024" in ana[0].explanation
+    depth, deepest = 0, 0  # read aloud: no parenthesis inside a parenthesis
+    for ch in ana[0].explanation:
+        depth += (ch == "(") - (ch == ")")
+        deepest = max(deepest, depth)
+    assert deepest == 1 and depth == 0, ana[0].explanation
     assert "anachronism" in TYPES
     again = rederive(ana[0], result.a, result.b)
     assert any(c.type == "anachronism" and c.new == "West Germany" for c in again)

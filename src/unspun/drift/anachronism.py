@@ -85,7 +85,7 @@ def story_year(doc_a: Document, doc_b: Document) -> tuple[int | None, str]:
     this_year = datetime.date.today().year
     years = [d.year for doc in (doc_a, doc_b) for d in dates(doc.text) if d.year and 1900 <= d.year <= this_year]
     if years:
-        return max(years), f"the latest year the texts state ({max(years)})"
+        return max(years), "the latest year the texts state"
     return None, ""
 
 
@@ -118,8 +118,8 @@ def anachronisms(view: PairView) -> list[Change]:
             start = sent.start + m.start()
             out.append(Change(
                 "anachronism", severity, 0.0,
-                f"B names “{m.group(0)}”, which {what} in {d.ended} ({d.source}; now {d.now}), "
-                f"but the story dates from {view.story_year} ({view.story_year_source}).",
+                f"B names “{m.group(0)}”, which {what} in {d.ended}: {d.source}; now {d.now}. "
+                f"The story dates from {view.story_year} ({view.story_year_source}).",
                 "anachronism.defunct.v1", None, m.group(0), None, (start, start + len(m.group(0))),
                 a=claim.a if claim and basis != "added" else (), b=(j,), basis=basis,
                 evidence={"ended": d.ended, "story_year": view.story_year, "sim": claim.sim if claim else 0.0}))
