@@ -20,6 +20,11 @@ negations; injected flips in news rewrites link above it."""
 HIGH_ANTONYM_MIN = 0.7
 """Link similarity opposite words need to be high: two sentences that say nearly the same thing
 except for one word ("Profits slump 27%" / "Profits rise 27%"). Same labelled data."""
+ONE_WORD_FLIP_REST = 0.9
+"""Share (Jaccard) of content words two sentences must have in common outside the opposite words
+for the flip to be high whatever their link similarity: "Shares rose 5 percent on Monday" /
+"Shares fell 5 percent on Monday" differ in that word alone, yet the encoder puts the pair at
+0.67 (opposite verbs move the embedding). At most one word in ten may differ."""
 WEAK_FLIP_MIN = 0.55
 """Link similarity above which a negation of A's main claim that B paraphrased away ("did not
 comply" vs "complied") is reported (medium). Clean LLM rewrites often drop a "not" by
@@ -357,8 +362,9 @@ def _args_agree(px, i_x: int, py, i_y: int) -> bool:  # noqa: ANN001
             continue
         if any(x == y or stem(x) == stem(y) for x in ax for y in ay) or set(ax + ay) & _ANYONE:
             continue
-        if role == "subject" and _name_and_description(px, i_x, py, i_y):
+        if role == "subject" and _passive(px, i_x) == _passive(py, i_y) and _name_and_description(px, i_x, py, i_y):
             continue  # "Shaun Maloney has signed" / "the 32-year-old midfielder has signed": one person
+            # (not across voices: "not required by the State" / "your bank may require" are two actors)
         sims = [word_similarity(x, y) for x in ax for y in ay]
         if any(s is None or s >= ARG_MIN[role] for s in sims):
             continue
@@ -594,12 +600,20 @@ def antonym_flips(view: PairView) -> list[Change]:
             if not found:
                 continue
             old, oa, new, ob, same_subject = found
-            ch = Change("contradiction", "high" if claim.basis == "linked" and same_subject and claim.sim >= HIGH_ANTONYM_MIN else "medium", 0.0,
+            close = claim.sim >= HIGH_ANTONYM_MIN or _rest_alike(a.text, b.text, old, new) >= ONE_WORD_FLIP_REST
+            ch = Change("contradiction", "high" if claim.basis == "linked" and same_subject and close else "medium", 0.0,
                         f"Opposite claims: A says “{old}”, B says “{new}”.", f"contradiction.antonym.v2:{name}",
                         old, new, (oa, oa + len(old)), (ob, ob + len(new)))
             out.append(replace(ch, a=claim.a, b=claim.b, basis=claim.basis, evidence={"sim": claim.sim, "strong": same_subject}))
             break
     return out
+
+
+def _rest_alike(ta: str, tb: str, old: str, new: str) -> float:
+    """Jaccard of the two texts' content words outside the opposite words themselves."""
+    xa = set(content_terms(ta)) - set(content_terms(old))
+    xb = set(content_terms(tb)) - set(content_terms(new))
+    return len(xa & xb) / len(xa | xb) if xa and xb else 0.0
 
 
 def _cancel_alike(view: PairView, claim, xs: list[tuple[str, int]], ys: list[tuple[str, int]],  # noqa: ANN001
