@@ -694,11 +694,12 @@ def _is_name(lemma: str) -> bool:
 
 def _same_subject(x: tuple[str, ...], y: tuple[str, ...]) -> bool:
     """Two subjects (see :func:`_subject`) are one: their heads are one word (as lemma or as written:
-    "shares" / "stock" are synonyms where "share" / "stock" are not), or a name word of one is in
-    the other ("the Dow" / "the Dow Jones industrial average")."""
+    "shares" / "stock" are synonyms where "share" / "stock" are not), or one's head is a name word of
+    the other ("the Dow" / "the Dow Jones industrial average"; "oil prices" / "oil production" share
+    a modifier, not a subject)."""
     if _same_word(x[0], y[0]) or _same_word(x[1], y[1]):
         return True
-    return bool(set(x[2:]) & set(y)) or bool(set(y[2:]) & set(x))
+    return bool(set(x[2:]) & set(y[:2])) or bool(set(y[2:]) & set(x[:2]))
 
 
 def _subject(pol, tok) -> tuple[str, ...] | None:  # noqa: ANN001

@@ -28,6 +28,12 @@ stage; a re-run skips complete stages and resumes from the first incomplete one)
    :func:`~unspun.stories.summarize`, :func:`~unspun.stories.related_lists`): stories never span
    components, so the result is the local engine's.
 
+``--add`` (:func:`_add`) puts new inputs into a complete run: the new records are numbered after
+the run's last one, only they are represented, and only candidate pairs without a verified row
+are verified; candidates and stories are computed again. The run then equals one run over all
+the inputs. Each rewritten stage is built beside the old one (``*.next``) and swapped in, with a
+journal (``add.json``) of the steps done, so a killed add resumes.
+
 ``unspun import OUT --db FILE`` (:func:`unspun.store.Store.import_run`, no Spark needed) loads the
 output into a store (with the run's stories when the store was empty), so ``stories``, ``story``,
 ``match`` and ``serve`` work on Spark results.
