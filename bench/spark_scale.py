@@ -94,6 +94,38 @@ def _quality(db: Path, docs: list[dict], gold: dict) -> tuple[dict, set, dict]:
              "stories": len(comps)}, set(map(tuple, memberships)), pairs)
 
 
+def _grown(work: Path, docs: list[dict], gold: dict, master: str, share: float, local_pairs: dict, local_stories) -> dict:  # noqa: ANN001
+    """A run over the first documents, then the rest added with ``--add``: what the add costs
+    against a whole run, and whether it ends with the whole run's pairs and stories."""
+    from unspun.engines.spark import SparkOptions, run as spark_run
+    from unspun.store import Store
+
+    cut = int(len(docs) * (1 - share))
+    first, rest = work / "first.jsonl", work / "rest.jsonl"
+    first.write_text("".join(json.dumps(d) + "\n" for d in docs[:cut]))
+    rest.write_text("".join(json.dumps(d) + "\n" for d in docs[cut:]))
+    out = work / f"run-grown-{master.replace('[', '').replace(']', '')}"
+    shutil.rmtree(out, ignore_errors=True)
+    options = SparkOptions(master=master, corpus={"ann": "exact"}, driver_memory="4g", search="exact")
+    t0 = time.perf_counter()
+    spark_run([str(first)], out, options)
+    t1 = time.perf_counter()
+    report = spark_run([str(rest)], out, options, add=True)
+    t2 = time.perf_counter()
+    sdb = work / f"spark-grown-{master}.duckdb"
+    sdb.unlink(missing_ok=True)
+    with Store(sdb) as store:
+        store.import_run(out)
+    quality, stories, pairs = _quality(sdb, docs, gold)
+    st = report["stages"]
+    return {"size": len(docs), "engine": f"spark {master} exact, {cut} then --add {len(docs) - cut}", "first_run_s": t1 - t0,
+            "add_s": t2 - t1, "add_stages_s": {k: v.get("seconds") for k, v in st.items()}, "total_s": t2 - t0,
+            "documents_s": st["documents"]["seconds"], "candidates_pairs_s": st["candidates"]["seconds"] + st["pairs"]["seconds"],
+            "candidate_pairs": st["candidates"]["rows"], "story_edges_found": 1.0, **quality,
+            "same_pairs": set(pairs) == set(local_pairs) and all(abs(pairs[k] - local_pairs[k]) <= 1e-6 for k in pairs),
+            "same_stories": stories == local_stories}
+
+
 def main() -> None:
     p = parser(__doc__)
     p.add_argument("--sizes", default="5000", help="comma-separated corpus sizes")
@@ -101,6 +133,8 @@ def main() -> None:
     p.add_argument("--keep", default=None, help="keep the work directory here")
     p.add_argument("--searches", default="exact,blocked", help="Spark candidate searches to run (exact on every master, "
                    "blocked on the last)")
+    p.add_argument("--add-share", type=float, default=0.0, help="also run on the first (1 - SHARE) of the documents, add "
+                   "the rest with `--add` (exact search, last master), and compare with the whole run")
     p.add_argument("--reuse-local", action="store_true", help="reuse the local engine's store kept in --keep (its times are "
                    "then not measured again)")
     args = p.parse_args()
@@ -171,6 +205,8 @@ def main() -> None:
                 **quality, "same_pairs": set(pairs) == set(local_pairs) and all(abs(pairs[k] - local_pairs[k]) <= 1e-6 for k in pairs),
                 "same_stories": stories == local_stories,
             })
+        if args.add_share > 0:
+            results.append(_grown(work, docs, gold, args.masters.split(",")[-1], args.add_share, local_pairs, local_stories))
     if args.json:
         print(json.dumps(results, indent=1))
         return
