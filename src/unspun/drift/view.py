@@ -178,7 +178,7 @@ class PairView:
 
     @functools.cached_property
     def _story_year(self) -> tuple[int | None, str]:
-        from unspun.drift.anachronism import story_year
+        from unspun.drift.anachronism import story_year  # here: anachronism imports this module
 
         return story_year(self.a, self.b)
 
